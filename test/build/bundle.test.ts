@@ -1,0 +1,44 @@
+// `npm run build` produces the files a page and a bundler use, and the script-tag file stays small.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
+
+const root = join(import.meta.dirname, '..', '..');
+const dist = join(root, 'dist');
+/** Gzip budget of the script-tag bundle. The peers ship 400 KB+; we stay an order of magnitude below. */
+const SCRIPT_TAG_BUDGET_GZIP_BYTES = 40 * 1024;
+
+describe('npm run build', () => {
+  before(() => {
+    rmSync(dist, { recursive: true, force: true });
+    execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'pipe' });
+  });
+
+  it('writes the script-tag bundle, the ES module and the types', () => {
+    for (const file of ['kyc-onboarding.js', 'kyc-onboarding.esm.js', 'types/index.d.ts', 'types/kyc-onboarding.d.ts']) {
+      assert.ok(existsSync(join(dist, file)), file);
+    }
+  });
+
+  it('makes the script-tag bundle a classic script with no imports, exports or named global', () => {
+    const code = readFileSync(join(dist, 'kyc-onboarding.js'), 'utf8');
+    assert.match(code, /^!function\(\)\{"use strict";/);
+    assert.doesNotMatch(code, /(^|[;}])\s*(import|export)\s*[{*'"]/);
+    assert.doesNotMatch(code, /^var \w+=/);
+    assert.ok(code.includes('kyc-onboarding'));
+  });
+
+  it('keeps lit as an import in the ES module, for the host bundler to share', () => {
+    const code = readFileSync(join(dist, 'kyc-onboarding.esm.js'), 'utf8');
+    assert.match(code, /from ['"]lit['"]/);
+  });
+
+  it(`keeps the script-tag bundle under ${SCRIPT_TAG_BUDGET_GZIP_BYTES / 1024} KB gzip`, () => {
+    const size = gzipSync(readFileSync(join(dist, 'kyc-onboarding.js')), { level: 9 }).length;
+    console.log(`dist/kyc-onboarding.js: ${size} bytes gzip`);
+    assert.ok(size <= SCRIPT_TAG_BUDGET_GZIP_BYTES, `${size} > ${SCRIPT_TAG_BUDGET_GZIP_BYTES}`);
+  });
+});

@@ -1,0 +1,21 @@
+// Browser tests: real Chromium (Debian's, see test/support/chromium.mjs), TypeScript through esbuild.
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { defaultReporter } from '@web/test-runner';
+import { chromiumPath, chromiumArgs } from './test/support/chromium.mjs';
+import { summaryReporter } from './test/support/wtr-summary-reporter.mjs';
+
+export default {
+  files: ['test/widget/**/*.test.ts'],
+  nodeResolve: true,
+  hostname: '127.0.0.1',
+  concurrency: 1,
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.web.json' })],
+  browsers: [
+    chromeLauncher({
+      launchOptions: { executablePath: chromiumPath(), headless: true, args: chromiumArgs() },
+    }),
+  ],
+  testFramework: { config: { timeout: 10000 } },
+  reporters: [defaultReporter(), summaryReporter()],
+};
