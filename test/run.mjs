@@ -3,7 +3,7 @@
 // output and closing line; this script ends with the total as one plain `N passed, N failed` line.
 //
 // Usage: node test/run.mjs [typecheck|node|browser ...]   (no argument: every stage)
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,7 +40,11 @@ const stages = {
   },
   browser: {
     title: 'browser tests',
-    before: ensureSystemPackages,
+    before: () => {
+      ensureSystemPackages();
+      // Some browser tests load the built script-tag bundle, as a sale's page does.
+      execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+    },
     commands: [[bin('wtr'), ['--config', 'web-test-runner.config.mjs']]],
     counted: true,
   },
