@@ -15,7 +15,8 @@ export class S3Error extends Error {
 
 /** Escapes text for an XML element body. */
 export function xmlEscape(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+  return text.replace(/[&<>"']/g, (c) => entities[c] ?? c);
 }
 
 /** The XML body S3 sends with an error: `<Error><Code>…</Code><Message>…</Message>…<RequestId>…</RequestId></Error>`. */

@@ -67,6 +67,6 @@ export async function postForm(
 export function s3Error(xml: string): { code: string | undefined; message: string | undefined } {
   return {
     code: /<Code>([^<]*)<\/Code>/.exec(xml)?.[1],
-    message: /<Message>([^<]*)<\/Message>/.exec(xml)?.[1]?.replaceAll('&#34;', '"').replaceAll('&#39;', "'"),
+    message: /<Message>([^<]*)<\/Message>/.exec(xml)?.[1]?.replaceAll('&quot;', '"').replaceAll('&apos;', "'").replaceAll('&amp;', '&'),
   };
 }
