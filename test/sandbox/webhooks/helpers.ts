@@ -41,6 +41,8 @@ export interface Receiver {
   endpoints: Map<string, Endpoint>;
   received: Received[];
   receivedAt(path: string): Received[];
+  /** Resolves once at least `count` requests have arrived (whatever the reply). */
+  waitForRequests(count: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -61,6 +63,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 export async function startReceiver(nowMs: () => number): Promise<Receiver> {
   const endpoints = new Map<string, Endpoint>();
   const received: Received[] = [];
+  let waiters: Array<{ count: number; resolve: () => void }> = [];
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       const body = await readBody(req);
@@ -80,6 +83,8 @@ export async function startReceiver(nowMs: () => number): Promise<Receiver> {
         event: verified.ok ? verified.event : undefined,
         reply,
       });
+      for (const waiter of waiters) if (received.length >= waiter.count) waiter.resolve();
+      waiters = waiters.filter((waiter) => received.length < waiter.count);
       if (reply === 'hang') return;
       res.writeHead(reply).end(reply === 204 ? undefined : 'ignored body');
     })();
@@ -91,6 +96,8 @@ export async function startReceiver(nowMs: () => number): Promise<Receiver> {
     endpoints,
     received,
     receivedAt: (path) => received.filter((r) => r.path === path),
+    waitForRequests: (count) =>
+      received.length >= count ? Promise.resolve() : new Promise((resolve) => waiters.push({ count, resolve })),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
