@@ -1,6 +1,14 @@
 /**
  * The sandbox provider's webhooks: settings per client, and a dispatcher that signs, delivers and retries
  * events as the OST KYC server does (upstream §4). Entry point for the sandbox API and the review console.
+ *
+ * One deliberate difference from the real server: webhook URLs may also be `http://` (or `https://`) to
+ * `127.0.0.1` or `localhost`, so a local receiver can be registered. The real server accepts only `https`
+ * with a public host name (see `config.ts`).
+ *
+ * Typical wiring: `const webhooks = startWebhookDispatcher({ db })`, pass `webhooks` as the API's
+ * `EventSink`, set a client's list with `webhooks.settings.set(clientId, [...])`, show
+ * `webhooks.listAttempts(clientId)` in the review console, and `await webhooks.close()` before `db.close()`.
  */
 export { WebhookDispatcher, startWebhookDispatcher, type WebhookDispatcherOptions } from './dispatcher.js';
 export { WebhookSettings } from './settings.js';
