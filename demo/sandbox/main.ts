@@ -5,6 +5,8 @@
  * (`demo/sandbox/s3/`) and webhook dispatcher (`demo/sandbox/webhooks/`) once they are wired in. Run
  * directly, it uses the explicit stand-ins below, which say what they cannot do instead of faking it.
  */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createSandbox, type Sandbox } from './app.js';
 import { loadConfig, type SandboxConfig } from './config.js';
@@ -44,12 +46,53 @@ export const loggingEvents: EventSink = {
   },
 };
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const config = loadConfig(process.env, process.argv[2] ?? process.env['SANDBOX_CONFIG']);
-  const sandbox = await runSandbox(config, { fileStore: unwiredFileStore, events: loggingEvents });
-  const stop = (): void => {
-    void sandbox.close().then(() => process.exit(0));
+/** Local S3 credentials: fixed, since the S3 stand-in only ever listens on 127.0.0.1. */
+const LOCAL_S3 = { bucket: 'kyc-sandbox', accessKeyId: 'SANDBOXLOCALACCESSKEY', secretAccessKey: 'sandbox-local-secret-access-key' };
+
+/**
+ * Start the sandbox with its real parts: the S3 stand-in (files in `<dataDir>/s3`) on
+ * `SANDBOX_S3_PORT` (default: the API port + 1) and the webhook dispatcher (state in
+ * `<dataDir>/webhooks.sqlite`; `SANDBOX_WEBHOOK_TIME_FACTOR` divides the 1 h…32 h retry delays).
+ * Browsers may upload from the origins in `SANDBOX_S3_ORIGINS` (comma-separated).
+ */
+export async function startLocalSandbox(config: SandboxConfig, env: NodeJS.ProcessEnv = process.env, log: (line: string) => void = console.log): Promise<{ url: string; s3Url: string; close(): Promise<void> }> {
+  const { createS3Server } = await import('./s3/s3-server.js');
+  const { startWebhookDispatcher } = await import('./webhooks/index.js');
+  const { default: Database } = await import('better-sqlite3');
+  const s3Port = Number(env['SANDBOX_S3_PORT'] ?? (config.port === 0 ? 0 : config.port + 1));
+  const origins = (env['SANDBOX_S3_ORIGINS'] ?? '').split(',').map((origin) => origin.trim()).filter(Boolean);
+  const s3 = await createS3Server({ ...LOCAL_S3, dataDir: join(config.dataDir, 's3'), port: s3Port, allowedOrigins: origins });
+  mkdirSync(config.dataDir, { recursive: true });
+  const db = new Database(join(config.dataDir, 'webhooks.sqlite'));
+  db.pragma('journal_mode = WAL');
+  const webhooks = startWebhookDispatcher({ db, retryTimeFactor: Number(env['SANDBOX_WEBHOOK_TIME_FACTOR'] ?? 1) });
+  for (const client of config.clients) webhooks.settings.set(client.clientId, client.webhooks as never);
+  const sandbox = await runSandbox(config, { fileStore: s3.fileStore, events: webhooks }, log);
+  log(`S3 stand-in listening on ${s3.url} (bucket ${LOCAL_S3.bucket}; uploads allowed from ${origins.length ? origins.join(', ') : 'no browser origin: set SANDBOX_S3_ORIGINS'})`);
+  return {
+    url: sandbox.url,
+    s3Url: s3.url,
+    async close() {
+      await sandbox.close();
+      await webhooks.close();
+      db.close();
+      await s3.close();
+    },
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  try {
+    const config = loadConfig(process.env, process.argv[2] ?? process.env['SANDBOX_CONFIG']);
+    const sandbox = await startLocalSandbox(config);
+    const stop = (): void => {
+      void sandbox.close().then(() => process.exit(0));
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  } catch (error) {
+    const issues = (error as { issues?: unknown[] }).issues;
+    console.error(`sandbox: ${(error as Error).message}${issues ? '\n' + JSON.stringify(issues, null, 2) : ''}`);
+    process.exit(1);
+  }
 }
