@@ -9,6 +9,18 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** The KYC fields every client collects (the server's `mandatory_client_fields`). */
+export const MANDATORY_KYC_FIELDS = [
+  'first_name',
+  'last_name',
+  'birthdate',
+  'country',
+  'nationality',
+  'document_id_number',
+  'document_id_file_path',
+  'selfie_file_path',
+] as const;
+
 /** The optional KYC fields a client may switch on (`kyc_fields`); the mandatory ones are always on. */
 export const OPTIONAL_KYC_FIELDS = [
   'ethereum_address',

@@ -3,6 +3,7 @@
  * `GET /api/v2/users-kyc-detail/{user_id}` (upstream §2.4–§2.6).
  */
 import type { Handler } from '../context.js';
+import { MANDATORY_KYC_FIELDS } from '../config.js';
 import { dedupe, failure, invalidParams, MESSAGES, notFound, success, type ErrorDatum } from '../envelope.js';
 import { ADMIN_ACTION_TYPES, ADMIN_STATUSES, AML_STATUSES, formatUserKyc, WHITELIST_STATUSES } from '../kyc-model.js';
 import { isBlank, rubyInteger } from '../ruby-values.js';
@@ -85,7 +86,6 @@ const DETAIL_FIELDS = [
   'state',
   'postal_code',
 ] as const;
-const MANDATORY_FIELDS: readonly string[] = ['first_name', 'last_name', 'birthdate', 'country', 'nationality', 'document_id_number', 'document_id_file_path', 'selfie_file_path'];
 
 /**
  * `GET /users-kyc-detail/{user_id}` (§2.6): the data key is `user_kyc` (code, not docs); file fields are
@@ -100,7 +100,7 @@ export const getKycDetail: Handler = async ({ client, routeParams, deps }) => {
   const presign = (key: string | null): Promise<string | null> => (key === null ? Promise.resolve(null) : deps.fileStore.presignGet(key, DETAIL_URL_SECONDS));
   const out: Record<string, unknown> = { id: detail.id, created_at: detail.created_at };
   for (const field of DETAIL_FIELDS) {
-    if (!MANDATORY_FIELDS.includes(field) && !(client.kycFields as readonly string[]).includes(field)) continue;
+    if (!(MANDATORY_KYC_FIELDS as readonly string[]).includes(field) && !(client.kycFields as readonly string[]).includes(field)) continue;
     if (field === 'investor_proof_files_path') {
       const proofs = [detail.investor_proof_files_path[0] ?? null, detail.investor_proof_files_path[1] ?? null];
       out[field] = await Promise.all(proofs.map(presign));
