@@ -1,5 +1,5 @@
 /**
- * The server's country and nationality lists and alias maps (`data/countries_nationalities.json`), and
+ * The server's country and nationality lists and alias maps (`proxy/data/countries_nationalities.json`, shared with the proxy), and
  * its normalisation: strip, upcase, map aliases, then require membership (upstream §2.4).
  */
 import { readFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ interface ListsFile {
   nationality_aliases: Record<string, string>;
 }
 
-const lists = JSON.parse(readFileSync(new URL('./data/countries_nationalities.json', import.meta.url), 'utf8')) as ListsFile;
+const lists = JSON.parse(readFileSync(new URL('../../proxy/data/countries_nationalities.json', import.meta.url), 'utf8')) as ListsFile;
 const COUNTRIES = new Set(lists.countries);
 const NATIONALITIES = new Set(lists.nationalities);
 const COUNTRY_ALIASES = new Map(Object.entries(lists.country_aliases));
