@@ -1,0 +1,260 @@
+/**
+ * One signed call to the provider, with its retries: the transport under the typed client.
+ *
+ * Each attempt is signed afresh right before it is sent (`request_timestamp` is valid ±10 s only, and a
+ * retry may come seconds later) with the provider's clock as learnt from its `Date` headers. GET params
+ * travel as the query string and POST params as a form body, both `toQuery` of the signed params, which
+ * is exactly the string the server rebuilds and checks (upstream §1.2).
+ *
+ * Retries. Which failures may be retried depends on whether sending the request again could make the
+ * provider act twice:
+ * - `idempotent` (the GETs): retried after a timeout, any connection failure, a 5xx or a 429.
+ * - `connection-only` (POSTs that create something): retried only when no connection was made at all
+ *   (refused, DNS failure, unreachable network, connect timeout), because then not one byte reached the
+ *   provider. A connection that drops after the request was written (reset, "other side closed"), a
+ *   timeout, a 5xx or a garbled answer may all follow a request the provider did process, so they are
+ *   not retried here; `maybeProcessed` on the error tells the caller to check before sending again
+ *   (see `submitKycOnce` and `findOrCreateUser`). This also covers a pooled keep-alive socket the server
+ *   had just closed: the request may or may not have been read, and only a check can tell.
+ * - `never`: no retries.
+ * Whatever the mode, a 401 `um_vac_1` (our timestamp is outside the provider's window) is retried once
+ * after re-learning the offset: the provider refused the request before doing anything.
+ */
+import { signRequest, toQuery, type ParamValue } from '../signer.js';
+import { backoffDelayMs } from './retry-backoff.js';
+import type { ProviderClock } from './provider-clock.js';
+import { ProviderError, type ProviderErrorInit } from './provider-error.js';
+
+/** Which failures of a call may be retried (see the module comment). */
+export type RetryMode = 'idempotent' | 'connection-only' | 'never';
+
+/** Options of one call. */
+export interface CallOptions {
+  retry: RetryMode;
+  /**
+   * The `data.result_type` a success must carry, and the key under `data` that must hold an object;
+   * anything else is a `bad_response`.
+   */
+  expect?: { resultType: string; key: string };
+}
+
+/** A call: resolves with the envelope's `data` (undefined when the provider left it out), or throws {@link ProviderError}. */
+export type ProviderCall = (
+  method: 'GET' | 'POST',
+  path: string,
+  params: Readonly<Record<string, ParamValue>>,
+  options: CallOptions,
+) => Promise<unknown>;
+
+/** What {@link createProviderCall} needs. */
+export interface ProviderCallSettings {
+  /** The provider's origin, without a trailing slash. */
+  origin: string;
+  apiKey: string;
+  apiSecret: string;
+  timeoutMs: number;
+  /** Retries after the first attempt. */
+  retries: number;
+  fetch: typeof fetch;
+  /** Our clock, ms. */
+  now: () => number;
+  random: () => number;
+  sleep: (ms: number) => Promise<void>;
+  clock: ProviderClock;
+}
+
+/**
+ * Errors of a connection that was never made: nothing was sent, so even a POST may be sent again.
+ * Everything else (ECONNRESET, EPIPE, UND_ERR_SOCKET "other side closed", …) may come after the request
+ * was written.
+ */
+const NOT_CONNECTED_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'EHOSTDOWN',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/** The provider's internal id for "request_timestamp outside the ±10 s window" (upstream §1.5). */
+const TIMESTAMP_OUT_OF_WINDOW = 'um_vac_1';
+
+/** How one attempt failed, before we know how many attempts there were. */
+interface AttemptFailure {
+  error: Omit<ProviderErrorInit, 'attempts' | 'method' | 'path'>;
+  /** Worth trying again for an idempotent request (timeouts, connection failures, 5xx, 429). */
+  transient: boolean;
+  /** The provider refused our timestamp. */
+  clockRefused: boolean;
+}
+
+type AttemptOutcome = { ok: true; data: unknown } | { ok: false; failure: AttemptFailure };
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The `code` of a fetch failure: undici puts the system error in `cause` (an AggregateError for several addresses). */
+function causeCodeOf(error: unknown): string | undefined {
+  const cause = isRecord(error) ? error['cause'] : undefined;
+  if (!isRecord(cause)) return undefined;
+  if (typeof cause['code'] === 'string') return cause['code'];
+  const first = Array.isArray(cause['errors']) ? (cause['errors'][0] as unknown) : undefined;
+  return isRecord(first) && typeof first['code'] === 'string' ? first['code'] : undefined;
+}
+
+function connectionFailure(error: unknown): AttemptFailure {
+  const causeCode = causeCodeOf(error) ?? 'unknown';
+  const notConnected = NOT_CONNECTED_CODES.has(causeCode);
+  return {
+    error: {
+      kind: 'unreachable',
+      maybeProcessed: !notConnected,
+      causeCode,
+      detail: notConnected ? `could not connect (${causeCode})` : `connection lost before an answer (${causeCode})`,
+    },
+    transient: true,
+    clockRefused: false,
+  };
+}
+
+/** Read an answer: the envelope's data, or why it is a failure. */
+function interpret(status: number, text: string, expect: CallOptions['expect']): AttemptOutcome {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  const err = isRecord(body) && body['success'] === false && isRecord(body['err']) ? body['err'] : undefined;
+  const envelopeError = err !== undefined && typeof err['code'] === 'string' && typeof err['internal_id'] === 'string' ? err : undefined;
+
+  if (status >= 200 && status < 300 && isRecord(body) && body['success'] === true) {
+    const data = body['data'];
+    if (expect === undefined) return { ok: true, data };
+    if (isRecord(data) && data['result_type'] === expect.resultType && isRecord(data[expect.key])) return { ok: true, data };
+    return badResponse(status, `answered without the expected ${expect.resultType} result`);
+  }
+  if (status === 429 || (status >= 400 && status < 500 && envelopeError !== undefined)) {
+    const internalId = envelopeError?.['internal_id'] as string | undefined;
+    const errorData = Array.isArray(envelopeError?.['error_data'])
+      ? (envelopeError['error_data'] as unknown[]).filter(isRecord).map((d) => ({ parameter: String(d['parameter']), msg: String(d['msg']) }))
+      : [];
+    const code = (envelopeError?.['code'] as string | undefined) ?? 'TOO_MANY_REQUESTS';
+    return {
+      ok: false,
+      failure: {
+        error: {
+          kind: 'rejected',
+          maybeProcessed: false,
+          providerStatus: status,
+          code,
+          ...(internalId === undefined ? {} : { internalId }),
+          ...(typeof envelopeError?.['msg'] === 'string' ? { providerMessage: envelopeError['msg'] } : {}),
+          errorData,
+          detail: `refused the request: HTTP ${status} ${code}${internalId === undefined ? '' : ` (${internalId})`}`,
+        },
+        transient: status === 429,
+        clockRefused: status === 401 && internalId === TIMESTAMP_OUT_OF_WINDOW,
+      },
+    };
+  }
+  if (status >= 500) {
+    const internalId = envelopeError?.['internal_id'] as string | undefined;
+    return {
+      ok: false,
+      failure: {
+        error: {
+          kind: 'server_error',
+          // A server that failed half-way may have stored something first.
+          maybeProcessed: true,
+          providerStatus: status,
+          ...(envelopeError === undefined ? {} : { code: envelopeError['code'] as string, providerMessage: String(envelopeError['msg']) }),
+          ...(internalId === undefined ? {} : { internalId }),
+          detail: `failed: HTTP ${status}${internalId === undefined ? '' : ` (${internalId})`}`,
+        },
+        transient: true,
+        clockRefused: false,
+      },
+    };
+  }
+  return badResponse(status, `answered HTTP ${status} with a body that is not its JSON envelope`);
+}
+
+function badResponse(status: number, detail: string): AttemptOutcome {
+  // A 4xx from something in front of the provider refused the request; any other garbled answer may
+  // follow a request that was processed.
+  const refused = status >= 400 && status < 500;
+  return { ok: false, failure: { error: { kind: 'bad_response', maybeProcessed: !refused, providerStatus: status, detail }, transient: false, clockRefused: false } };
+}
+
+/** Build the call function over the given settings. */
+export function createProviderCall(settings: ProviderCallSettings): ProviderCall {
+  const { clock } = settings;
+
+  async function attempt(method: 'GET' | 'POST', path: string, params: Readonly<Record<string, ParamValue>>, options: CallOptions): Promise<AttemptOutcome> {
+    const wire = toQuery(signRequest(path, params, { apiKey: settings.apiKey, apiSecret: settings.apiSecret }, clock.now()));
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), settings.timeoutMs);
+    try {
+      const sentAt = settings.now();
+      const init: RequestInit = { method, headers: { accept: 'application/json' }, redirect: 'manual', signal: controller.signal };
+      if (method === 'POST') {
+        init.body = wire;
+        init.headers = { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' };
+      }
+      const response = await settings.fetch(method === 'GET' ? `${settings.origin}${path}?${wire}` : `${settings.origin}${path}`, init);
+      const receivedAt = settings.now();
+      clock.observe(response.headers.get('date'), sentAt, receivedAt);
+      const text = await response.text();
+      const outcome = interpret(response.status, text, options.expect);
+      if (!outcome.ok && outcome.failure.clockRefused) {
+        // What we knew about the provider's clock is wrong: keep only what this answer says.
+        clock.forget();
+        clock.observe(response.headers.get('date'), sentAt, receivedAt);
+      }
+      return outcome;
+    } catch (error) {
+      if (controller.signal.aborted) {
+        return {
+          ok: false,
+          failure: { error: { kind: 'timeout', maybeProcessed: true, detail: `no complete answer within ${settings.timeoutMs} ms` }, transient: true, clockRefused: false },
+        };
+      }
+      return { ok: false, failure: connectionFailure(error) };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  function mayRetry(mode: RetryMode, failure: AttemptFailure): boolean {
+    if (mode === 'idempotent') return failure.transient;
+    if (mode === 'connection-only') return failure.transient && !failure.error.maybeProcessed;
+    return false;
+  }
+
+  return async function call(method, path, params, options) {
+    let attempts = 0;
+    let retriesDone = 0;
+    let clockRetried = false;
+    for (;;) {
+      attempts += 1;
+      const outcome = await attempt(method, path, params, options);
+      if (outcome.ok) return outcome.data;
+      const { failure } = outcome;
+      if (failure.clockRefused && !clockRetried) {
+        clockRetried = true;
+        continue;
+      }
+      if (retriesDone < settings.retries && mayRetry(options.retry, failure)) {
+        await settings.sleep(backoffDelayMs(retriesDone, settings.random));
+        retriesDone += 1;
+        continue;
+      }
+      throw new ProviderError({ ...failure.error, method, path, attempts });
+    }
+  };
+}
