@@ -53,7 +53,10 @@ export type CodeCheck =
       attemptsLeft: number;
     };
 
-/** Issues and checks one-time codes; see the module comment for the rules. */
+/**
+ * Issues and checks one-time codes; see the module comment for the rules. Both methods throw a
+ * `TypeError` for an empty scope or email (the routes validate input first) and reject when the store does.
+ */
 export interface CodeBook {
   /**
    * Create a code for `email` in `scope` (the sale id), replacing any earlier one and its attempt count.

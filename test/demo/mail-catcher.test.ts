@@ -1,0 +1,219 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import nodemailer from 'nodemailer';
+import type { SendMailOptions } from 'nodemailer';
+import { startSmtpCatcher } from '../../demo/mail-catcher/smtp-catcher.js';
+import type { CaughtMessage, SmtpCatcher } from '../../demo/mail-catcher/smtp-catcher.js';
+import { startInboxPage } from '../../demo/mail-catcher/inbox-page.js';
+import type { InboxPage } from '../../demo/mail-catcher/inbox-page.js';
+
+/** Send one message to the catcher over SMTP with nodemailer, as any real client would. */
+async function send(catcher: SmtpCatcher, message: SendMailOptions): Promise<void> {
+  const transport = nodemailer.createTransport({ host: '127.0.0.1', port: catcher.port, secure: false });
+  try {
+    await transport.sendMail({ from: 'Sender <sender@sale.example>', ...message });
+  } finally {
+    transport.close();
+  }
+}
+
+describe('the SMTP catcher', () => {
+  let catcher: SmtpCatcher;
+  before(async () => {
+    catcher = await startSmtpCatcher();
+  });
+  after(() => catcher.close());
+  beforeEach(() => catcher.clear());
+
+  test('keeps what it receives: sender, envelope recipients (Bcc too), subject, text, html', async () => {
+    await send(catcher, {
+      to: 'a@example.com',
+      bcc: 'hidden@example.com',
+      subject: 'Grüße',
+      text: 'plain body',
+      html: '<p>html body</p>',
+    });
+    const message = await catcher.waitForMessage({ to: 'hidden@example.com' }, 3000);
+    assert.equal(message.from, '"Sender" <sender@sale.example>');
+    assert.deepEqual(message.to, ['a@example.com', 'hidden@example.com']);
+    assert.equal(message.subject, 'Grüße');
+    assert.equal(message.text.trim(), 'plain body');
+    assert.equal(message.html?.trim(), '<p>html body</p>');
+    assert.ok(!Number.isNaN(Date.parse(message.date)));
+    assert.equal(message.headers['content-type']?.startsWith('multipart/alternative'), true);
+    assert.deepEqual(catcher.messages(), [message]);
+  });
+
+  test('gives every message its own id', async () => {
+    await send(catcher, { to: 'one@example.com', subject: '1', text: '1' });
+    await send(catcher, { to: 'two@example.com', subject: '2', text: '2' });
+    const [first, second] = catcher.messages();
+    assert.ok(first && second);
+    assert.notEqual(first.id, second.id);
+    assert.deepEqual([first.subject, second.subject], ['1', '2']);
+  });
+
+  test('waitForMessage resolves with a message that arrives later, matched by a predicate', async () => {
+    const waiting = catcher.waitForMessage((message) => message.subject === 'wanted', 3000);
+    await send(catcher, { to: 'x@example.com', subject: 'other', text: 'x' });
+    await send(catcher, { to: 'x@example.com', subject: 'wanted', text: 'y' });
+    const message = await waiting;
+    assert.equal(message.text.trim(), 'y');
+  });
+
+  test('waitForMessage matches the recipient case-insensitively and prefers the newest caught message', async () => {
+    await send(catcher, { to: 'Mixed@Example.com', subject: 'older', text: 'x' });
+    await send(catcher, { to: 'mixed@example.com', subject: 'newer', text: 'x' });
+    const message = await catcher.waitForMessage({ to: 'MIXED@example.com' }, 1000);
+    assert.equal(message.subject, 'newer');
+  });
+
+  test('waitForMessage rejects after its timeout, saying what it waited for', async () => {
+    await assert.rejects(catcher.waitForMessage({ to: 'nobody@example.com' }, 100), {
+      message: 'No message to nobody@example.com arrived within 100 ms',
+    });
+    await assert.rejects(catcher.waitForMessage(() => false, 50), { message: 'No matching message arrived within 50 ms' });
+  });
+
+  test('clear() forgets every message', async () => {
+    await send(catcher, { to: 'x@example.com', subject: 's', text: 't' });
+    assert.equal(catcher.messages().length, 1);
+    catcher.clear();
+    assert.deepEqual(catcher.messages(), []);
+  });
+
+  test('mailparser reads the OTP-Token header', async () => {
+    await send(catcher, { to: 'x@example.com', subject: 's', text: '123456', otp: { code: '123456', origin: 'https://sale.example' } });
+    const message = await catcher.waitForMessage({ to: 'x@example.com' }, 3000);
+    assert.deepEqual(message.otp, { code: '123456', origin: 'https://sale.example' });
+  });
+});
+
+describe('catcher limits and shutdown', () => {
+  test('refuses a message above the size limit with SMTP 552 and keeps nothing', async (t) => {
+    const catcher = await startSmtpCatcher({ maxMessageBytes: 2000 });
+    t.after(() => catcher.close());
+    await assert.rejects(send(catcher, { to: 'x@example.com', subject: 'big', text: 'x'.repeat(10_000) }), { responseCode: 552 });
+    assert.deepEqual(catcher.messages(), []);
+    await send(catcher, { to: 'x@example.com', subject: 'small', text: 'ok' });
+    assert.equal(catcher.messages()[0]?.subject, 'small');
+  });
+
+  test('keeps only the newest maxMessages', async (t) => {
+    const catcher = await startSmtpCatcher({ maxMessages: 2 });
+    t.after(() => catcher.close());
+    for (const subject of ['a', 'b', 'c']) await send(catcher, { to: 'x@example.com', subject, text: subject });
+    assert.deepEqual(catcher.messages().map((message) => message.subject), ['b', 'c']);
+  });
+
+  test('close() rejects pending waits and frees the port', async () => {
+    const catcher = await startSmtpCatcher();
+    const waiting = catcher.waitForMessage({ to: 'x@example.com' }, 10_000);
+    await catcher.close();
+    await assert.rejects(waiting, { message: 'The SMTP catcher was closed' });
+    const again = await startSmtpCatcher({ port: catcher.port });
+    await again.close();
+    assert.equal(again.port, catcher.port);
+  });
+});
+
+describe('the inbox page', () => {
+  let catcher: SmtpCatcher;
+  let inbox: InboxPage;
+  const hostile = '<script>alert("x")</script> & <img src=x onerror=alert(1)>';
+
+  before(async () => {
+    catcher = await startSmtpCatcher();
+    inbox = await startInboxPage({ catcher });
+  });
+  after(async () => {
+    await inbox.close();
+    await catcher.close();
+  });
+  beforeEach(() => catcher.clear());
+
+  async function sendTwo(): Promise<CaughtMessage[]> {
+    await send(catcher, { to: 'first@example.com', subject: 'First', text: 'one' });
+    await send(catcher, { to: 'second@example.com', subject: hostile, text: `body ${hostile}`, html: '<p>html</p>' });
+    return catcher.messages();
+  }
+
+  test('lists messages newest first with every subject escaped, under a strict CSP', async () => {
+    await sendTwo();
+    const response = await fetch(inbox.url);
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('content-type'), 'text/html; charset=utf-8');
+    const csp = response.headers.get('content-security-policy') ?? '';
+    assert.match(csp, /default-src 'none'/);
+    assert.doesNotMatch(csp, /script-src|unsafe-inline/);
+    const html = await response.text();
+    assert.ok(!html.includes('<script>'), 'a subject was not escaped');
+    assert.ok(!html.includes('<img'), 'a subject was not escaped');
+    assert.ok(html.includes('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;img src=x onerror=alert(1)&gt;'));
+    assert.ok(html.indexOf('&lt;script&gt;') < html.indexOf('>First<'), 'the newest message comes first');
+    assert.match(html, /<meta http-equiv="refresh" content="5">/);
+    assert.match(html, /<html lang="en">/);
+    assert.match(html, /<th scope="col">Subject<\/th>/);
+  });
+
+  test('the page stylesheet is the one the CSP allows by hash', async () => {
+    const response = await fetch(inbox.url);
+    const html = await response.text();
+    const style = /<style>([\s\S]*?)<\/style>/.exec(html)?.[1];
+    assert.ok(style !== undefined);
+    const hash = createHash('sha256').update(style).digest('base64');
+    assert.ok(response.headers.get('content-security-policy')?.includes(`style-src 'sha256-${hash}'`));
+  });
+
+  test('?refresh=off leaves out the automatic reload', async () => {
+    const html = await (await fetch(`${inbox.url}?refresh=off`)).text();
+    assert.doesNotMatch(html, /http-equiv="refresh"/);
+    assert.match(html, /Automatic reloading is off/);
+  });
+
+  test('shows one message with its text escaped and its html part not rendered', async () => {
+    const [, hostileMessage] = await sendTwo();
+    assert.ok(hostileMessage);
+    const response = await fetch(new URL(`/messages/${hostileMessage.id}`, inbox.url));
+    assert.equal(response.status, 200);
+    const html = await response.text();
+    assert.ok(!html.includes('<script>') && !html.includes('<img') && !html.includes('<p>html</p>'));
+    assert.ok(html.includes('<pre>body &lt;script&gt;'));
+    assert.match(html, /does not display/);
+    assert.ok(html.includes('second@example.com'));
+  });
+
+  test('answers 404 for an unknown message and 405 for other methods', async () => {
+    assert.equal((await fetch(new URL('/messages/999', inbox.url))).status, 404);
+    assert.equal((await fetch(new URL('/nowhere', inbox.url))).status, 404);
+    const put = await fetch(inbox.url, { method: 'PUT' });
+    assert.equal(put.status, 405);
+    assert.equal(put.headers.get('allow'), 'GET, HEAD');
+  });
+
+  test('serves the messages as JSON, newest first', async () => {
+    const [first, second] = await sendTwo();
+    const response = await fetch(new URL('/messages.json', inbox.url));
+    assert.equal(response.headers.get('content-type'), 'application/json; charset=utf-8');
+    const body = (await response.json()) as CaughtMessage[];
+    assert.deepEqual(
+      body.map((message) => [message.id, message.subject, message.to]),
+      [
+        [second?.id, hostile, ['second@example.com']],
+        [first?.id, 'First', ['first@example.com']],
+      ],
+    );
+  });
+
+  test('a same-origin form clears the inbox; a cross-site one is refused', async () => {
+    await sendTwo();
+    const crossSite = await fetch(new URL('/clear', inbox.url), { method: 'POST', headers: { origin: 'http://evil.example' }, redirect: 'manual' });
+    assert.equal(crossSite.status, 403);
+    assert.equal(catcher.messages().length, 2);
+    const sameOrigin = await fetch(new URL('/clear', inbox.url), { method: 'POST', headers: { origin: new URL(inbox.url).origin }, redirect: 'manual' });
+    assert.equal(sameOrigin.status, 303);
+    assert.equal(sameOrigin.headers.get('location'), '/');
+    assert.deepEqual(catcher.messages(), []);
+  });
+});
