@@ -23,7 +23,8 @@
 import { signRequest, toQuery, type ParamValue } from '../signer.js';
 import { backoffDelayMs } from './retry-backoff.js';
 import type { ProviderClock } from './provider-clock.js';
-import { ProviderError, type ProviderErrorInit } from './provider-error.js';
+import { ProviderError } from './provider-error.js';
+import { interpretAnswer, isRecord, type AttemptFailure, type AttemptOutcome, type ExpectedResult } from './provider-answer.js';
 
 /** Which failures of a call may be retried (see the module comment). */
 export type RetryMode = 'idempotent' | 'connection-only' | 'never';
@@ -35,7 +36,7 @@ export interface CallOptions {
    * The `data.result_type` a success must carry, and the key under `data` that must hold an object;
    * anything else is a `bad_response`.
    */
-  expect?: { resultType: string; key: string };
+  expect?: ExpectedResult;
 }
 
 /** A call: resolves with the envelope's `data` (undefined when the provider left it out), or throws {@link ProviderError}. */
@@ -79,24 +80,6 @@ const NOT_CONNECTED_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
-/** The provider's internal id for "request_timestamp outside the ±10 s window" (upstream §1.5). */
-const TIMESTAMP_OUT_OF_WINDOW = 'um_vac_1';
-
-/** How one attempt failed, before we know how many attempts there were. */
-interface AttemptFailure {
-  error: Omit<ProviderErrorInit, 'attempts' | 'method' | 'path'>;
-  /** Worth trying again for an idempotent request (timeouts, connection failures, 5xx, 429). */
-  transient: boolean;
-  /** The provider refused our timestamp. */
-  clockRefused: boolean;
-}
-
-type AttemptOutcome = { ok: true; data: unknown } | { ok: false; failure: AttemptFailure };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** The `code` of a fetch failure: undici puts the system error in `cause` (an AggregateError for several addresses). */
 function causeCodeOf(error: unknown): string | undefined {
   const cause = isRecord(error) ? error['cause'] : undefined;
@@ -121,76 +104,6 @@ function connectionFailure(error: unknown): AttemptFailure {
   };
 }
 
-/** Read an answer: the envelope's data, or why it is a failure. */
-function interpret(status: number, text: string, expect: CallOptions['expect']): AttemptOutcome {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  const err = isRecord(body) && body['success'] === false && isRecord(body['err']) ? body['err'] : undefined;
-  const envelopeError = err !== undefined && typeof err['code'] === 'string' && typeof err['internal_id'] === 'string' ? err : undefined;
-
-  if (status >= 200 && status < 300 && isRecord(body) && body['success'] === true) {
-    const data = body['data'];
-    if (expect === undefined) return { ok: true, data };
-    if (isRecord(data) && data['result_type'] === expect.resultType && isRecord(data[expect.key])) return { ok: true, data };
-    return badResponse(status, `answered without the expected ${expect.resultType} result`);
-  }
-  if (status === 429 || (status >= 400 && status < 500 && envelopeError !== undefined)) {
-    const internalId = envelopeError?.['internal_id'] as string | undefined;
-    const errorData = Array.isArray(envelopeError?.['error_data'])
-      ? (envelopeError['error_data'] as unknown[]).filter(isRecord).map((d) => ({ parameter: String(d['parameter']), msg: String(d['msg']) }))
-      : [];
-    const code = (envelopeError?.['code'] as string | undefined) ?? 'TOO_MANY_REQUESTS';
-    return {
-      ok: false,
-      failure: {
-        error: {
-          kind: 'rejected',
-          maybeProcessed: false,
-          providerStatus: status,
-          code,
-          ...(internalId === undefined ? {} : { internalId }),
-          ...(typeof envelopeError?.['msg'] === 'string' ? { providerMessage: envelopeError['msg'] } : {}),
-          errorData,
-          detail: `refused the request: HTTP ${status} ${code}${internalId === undefined ? '' : ` (${internalId})`}`,
-        },
-        transient: status === 429,
-        clockRefused: status === 401 && internalId === TIMESTAMP_OUT_OF_WINDOW,
-      },
-    };
-  }
-  if (status >= 500) {
-    const internalId = envelopeError?.['internal_id'] as string | undefined;
-    return {
-      ok: false,
-      failure: {
-        error: {
-          kind: 'server_error',
-          // A server that failed half-way may have stored something first.
-          maybeProcessed: true,
-          providerStatus: status,
-          ...(envelopeError === undefined ? {} : { code: envelopeError['code'] as string, providerMessage: String(envelopeError['msg']) }),
-          ...(internalId === undefined ? {} : { internalId }),
-          detail: `failed: HTTP ${status}${internalId === undefined ? '' : ` (${internalId})`}`,
-        },
-        transient: true,
-        clockRefused: false,
-      },
-    };
-  }
-  return badResponse(status, `answered HTTP ${status} with a body that is not its JSON envelope`);
-}
-
-function badResponse(status: number, detail: string): AttemptOutcome {
-  // A 4xx from something in front of the provider refused the request; any other garbled answer may
-  // follow a request that was processed.
-  const refused = status >= 400 && status < 500;
-  return { ok: false, failure: { error: { kind: 'bad_response', maybeProcessed: !refused, providerStatus: status, detail }, transient: false, clockRefused: false } };
-}
-
 /** Build the call function over the given settings. */
 export function createProviderCall(settings: ProviderCallSettings): ProviderCall {
   const { clock } = settings;
@@ -210,7 +123,7 @@ export function createProviderCall(settings: ProviderCallSettings): ProviderCall
       const receivedAt = settings.now();
       clock.observe(response.headers.get('date'), sentAt, receivedAt);
       const text = await response.text();
-      const outcome = interpret(response.status, text, options.expect);
+      const outcome = interpretAnswer(response.status, text, options.expect);
       if (!outcome.ok && outcome.failure.clockRefused) {
         // What we knew about the provider's clock is wrong: keep only what this answer says.
         clock.forget();
