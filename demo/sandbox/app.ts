@@ -10,6 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { parseQuery, QueryParseError, type QueryParams } from '../../proxy/ost-query.js';
 import { authenticate } from './auth.js';
 import type { ClientConfig } from './config.js';
+import type { ConsoleWiring } from './console/console-deps.js';
+import { createConsoleHandler, isConsolePath } from './console/routes.js';
 import type { SandboxDeps } from './context.js';
 import { failure, MESSAGES, notFound, type ApiResponse } from './envelope.js';
 import type { EventSink, FileStore } from './ports.js';
@@ -30,6 +32,8 @@ export interface SandboxOptions {
   now?: () => number;
   /** Largest accepted body in bytes; larger gets 413. Default 1 MiB. */
   maxBodyBytes?: number;
+  /** Serve the review console under `/console/` (see `console/routes.ts`); without it, `/console` is unknown like any other path. */
+  reviewConsole?: ConsoleWiring;
 }
 
 /** A running sandbox. */
@@ -100,6 +104,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   const store = openStore({ dataDir: options.dataDir, events: options.events, now });
   const deps: SandboxDeps = { store, fileStore: options.fileStore, now };
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
+  const reviewConsole = options.reviewConsole && createConsoleHandler({ ...options.reviewConsole, store, fileStore: options.fileStore, clients: options.clients, now });
 
   async function handle(req: IncomingMessage): Promise<{ response: ApiResponse; close?: boolean }> {
     const rawUrl = req.url ?? '/';
@@ -155,6 +160,8 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   }
 
   const server = createServer((req, res) => {
+    // The console is not part of the provider's API: it is routed before the API's 404 `ac_1` catch-all.
+    if (reviewConsole && isConsolePath(req.url ?? '/')) return reviewConsole(req, res);
     handle(req).then(
       ({ response, close }) => send(res, response, close),
       (error: unknown) => {

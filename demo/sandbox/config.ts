@@ -74,6 +74,11 @@ export interface SandboxConfig {
   clients: ClientConfig[];
   /** True when the default client's credentials were generated for a local run (so main may print them). */
   generatedCredentials: boolean;
+  /**
+   * Seconds after a KYC submission at which the demo's auto-review decides the case (`console/auto-review.ts`).
+   * Absent (the default): off, every case waits for a reviewer.
+   */
+  autoReviewSeconds?: number;
 }
 
 const HEX32 = /^[0-9a-f]{32}$/;
@@ -147,6 +152,14 @@ function localCredentials(dataDir: string): { apiKey: string; apiSecret: string;
   return { ...created, generated: true };
 }
 
+/** `SANDBOX_AUTO_REVIEW_SECONDS` (or the file's `autoReviewSeconds`): unset or empty is off, else seconds ≥ 0. */
+function autoReviewSeconds(raw: unknown): number | undefined {
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds < 0 || seconds > 86400 * 30) throw new Error('SANDBOX_AUTO_REVIEW_SECONDS must be a number of seconds (0 to 2592000), or unset to turn the auto-review off');
+  return seconds;
+}
+
 /**
  * Load the sandbox config.
  *
@@ -154,6 +167,7 @@ function localCredentials(dataDir: string): { apiKey: string; apiSecret: string;
  * - `SANDBOX_PORT`, `SANDBOX_DATA_DIR`: override port and data dir.
  * - `SANDBOX_API_KEY`, `SANDBOX_API_SECRET`: the default client's credentials. Without a secret (and no
  *   clients in the file), a key and secret are generated once and kept in `<dataDir>/sandbox-credentials.json`.
+ * - `SANDBOX_AUTO_REVIEW_SECONDS` (or the file's `autoReviewSeconds`): turns the demo auto-review on.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, configFile?: string): SandboxConfig {
   const file = configFile === undefined ? {} : (JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>);
@@ -176,5 +190,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configFile?: st
     generatedCredentials = local.generated;
     clients.push(parseClient({ clientId: 1, apiKey: envKey ?? local.apiKey, apiSecret: local.apiSecret, kycFields: [...OPTIONAL_KYC_FIELDS] }, 0));
   }
-  return { port, dataDir, clients, generatedCredentials };
+  const autoReview = autoReviewSeconds(env['SANDBOX_AUTO_REVIEW_SECONDS'] ?? file['autoReviewSeconds']);
+  return { port, dataDir, clients, generatedCredentials, ...(autoReview === undefined ? {} : { autoReviewSeconds: autoReview }) };
 }

@@ -10,19 +10,30 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createSandbox, type Sandbox } from './app.js';
 import { loadConfig, type SandboxConfig } from './config.js';
+import type { ConsoleWebhooks } from './console/console-deps.js';
 import type { EventSink, FileStore } from './ports.js';
 
 /** What {@link runSandbox} needs besides the config. */
 export interface SandboxServices {
   fileStore: FileStore;
   events: EventSink;
+  /** The webhook dispatcher, for the review console's delivery log and test sends. */
+  webhooks?: ConsoleWebhooks;
 }
 
 /** Start the sandbox for `config` with the given services and print where it listens. */
 export async function runSandbox(config: SandboxConfig, services: SandboxServices, log: (line: string) => void = console.log): Promise<Sandbox> {
-  const sandbox = await createSandbox({ port: config.port, dataDir: config.dataDir, clients: config.clients, fileStore: services.fileStore, events: services.events });
+  const sandbox = await createSandbox({
+    port: config.port,
+    dataDir: config.dataDir,
+    clients: config.clients,
+    fileStore: services.fileStore,
+    events: services.events,
+    reviewConsole: { webhooks: services.webhooks },
+  });
   const main = config.clients[0];
   log(`OST KYC API v2 sandbox listening on ${sandbox.url} (data in ${config.dataDir})`);
+  log(`review console: ${sandbox.url}/console/ (no login: local use only)`);
   if (main) {
     log(`default client ${main.clientId}: API key ${main.apiKey}`);
     // The secret is printed only when it was generated for this local data dir, never when configured.
@@ -58,6 +69,7 @@ const LOCAL_S3 = { bucket: 'kyc-sandbox', accessKeyId: 'SANDBOXLOCALACCESSKEY', 
 export async function startLocalSandbox(config: SandboxConfig, env: NodeJS.ProcessEnv = process.env, log: (line: string) => void = console.log): Promise<{ url: string; s3Url: string; close(): Promise<void> }> {
   const { createS3Server } = await import('./s3/s3-server.js');
   const { startWebhookDispatcher } = await import('./webhooks/index.js');
+  const { createAutoReview } = await import('./console/auto-review.js');
   const { default: Database } = await import('better-sqlite3');
   const s3Port = Number(env['SANDBOX_S3_PORT'] ?? (config.port === 0 ? 0 : config.port + 1));
   const origins = (env['SANDBOX_S3_ORIGINS'] ?? '').split(',').map((origin) => origin.trim()).filter(Boolean);
@@ -67,12 +79,17 @@ export async function startLocalSandbox(config: SandboxConfig, env: NodeJS.Proce
   db.pragma('journal_mode = WAL');
   const webhooks = startWebhookDispatcher({ db, retryTimeFactor: Number(env['SANDBOX_WEBHOOK_TIME_FACTOR'] ?? 1) });
   for (const client of config.clients) webhooks.settings.set(client.clientId, client.webhooks as never);
-  const sandbox = await runSandbox(config, { fileStore: s3.fileStore, events: webhooks }, log);
+  const autoReview = config.autoReviewSeconds === undefined ? undefined : createAutoReview({ dataDir: config.dataDir, delaySeconds: config.autoReviewSeconds, log });
+  const events = autoReview ? autoReview.observe(webhooks) : webhooks;
+  const sandbox = await runSandbox(config, { fileStore: s3.fileStore, events, webhooks }, log);
+  autoReview?.start(sandbox.store);
   log(`S3 stand-in listening on ${s3.url} (bucket ${LOCAL_S3.bucket}; uploads allowed from ${origins.length ? origins.join(', ') : 'no browser origin: set SANDBOX_S3_ORIGINS'})`);
+  log(autoReview ? `auto-review on: ${config.autoReviewSeconds} s after each KYC submission, AML cleared and qualified (last name DENY: AML rejected)` : 'auto-review off (set SANDBOX_AUTO_REVIEW_SECONDS to turn it on)');
   return {
     url: sandbox.url,
     s3Url: s3.url,
     async close() {
+      autoReview?.close();
       await sandbox.close();
       await webhooks.close();
       db.close();
