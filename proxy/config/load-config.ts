@@ -1,0 +1,216 @@
+/**
+ * `loadConfig(env)`: the proxy's whole configuration, read once at start from an optional JSON file
+ * (`PROXY_CONFIG_FILE`) and environment variables, validated, with every problem listed at once
+ * ({@link ConfigError}). Nothing else in the proxy reads `process.env`.
+ *
+ * A single sale needs only environment variables (`PROVIDER_URL`, `PROVIDER_API_KEY`,
+ * `PROVIDER_API_SECRET`, `SALE_ORIGINS`, …); several sales need the file. See the README's
+ * "Configuration" section for every variable and key.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateSigningKey } from '../session/signing-keys.js';
+import { ConfigProblems } from './config-problems.js';
+import { parseOrigin, parseSale, type SaleConfig } from './sale-config.js';
+import { Secret } from './secret.js';
+import { secretFromConfig, secretFromEnv } from './secret-source.js';
+
+/** Limits on one-time codes and sign-up sends. */
+export interface CodeLimits {
+  /** How long a code is valid. */
+  ttlSeconds: number;
+  /** Wrong guesses allowed per code. */
+  maxAttempts: number;
+  /** Codes sent per email address per hour. */
+  sendsPerEmailPerHour: number;
+  /** Codes sent per client IP per hour. */
+  sendsPerIpPerHour: number;
+  /** Seconds the widget must wait before asking for another code for the same email. */
+  resendCooldownSeconds: number;
+}
+
+/** The proxy's configuration. */
+export interface ProxyConfig {
+  host: string;
+  port: number;
+  /** The proxy's public URL: the tokens' issuer, and the base of `webhookUrl`s. */
+  publicUrl: string;
+  /** Trust `X-Forwarded-For`/`-Proto` from a load balancer in front (for per-IP limits and logs). */
+  trustProxy: boolean;
+  redis?: { url: Secret; keyPrefix: string };
+  smtp: { url: Secret; from: string };
+  tokens: { current: Secret; previous: Secret[] };
+  /** The server-side secret codes are hashed with. */
+  codePepper: Secret;
+  codes: CodeLimits;
+  /** Largest JSON body accepted, in bytes. */
+  maxBodyBytes: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  sales: ReadonlyMap<string, SaleConfig>;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const SINGLE_SALE_VARIABLES = ['PROVIDER_URL', 'PROVIDER_API_KEY', 'PROVIDER_API_SECRET', 'PROVIDER_API_SECRET_FILE', 'SALE_ORIGINS'];
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function readConfigFile(path: string, problems: ConfigProblems): Json {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    problems.add('PROXY_CONFIG_FILE', `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    return {};
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (isObject(parsed)) return parsed;
+    problems.add(path, 'must hold a JSON object');
+  } catch (error) {
+    problems.add(path, `is not valid JSON (${(error as Error).message})`);
+  }
+  return {};
+}
+
+function integer(text: string | number | undefined, fallback: number, where: string, min: number, max: number, problems: ConfigProblems): number {
+  if (text === undefined || text === '') return fallback;
+  const value = typeof text === 'number' ? text : Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    problems.add(where, `must be an integer from ${min} to ${max}`);
+    return fallback;
+  }
+  return value;
+}
+
+function commaList(text: string | undefined): string[] {
+  return (text ?? '').split(',').map((item) => item.trim()).filter((item) => item !== '');
+}
+
+/** A single sale from environment variables, in the same shape as a config-file entry. */
+function saleFromEnv(env: NodeJS.ProcessEnv): Json {
+  const secretReference = (name: string): unknown => (env[name] ? { env: name } : env[`${name}_FILE`] ? { file: env[`${name}_FILE`] } : undefined);
+  const webhookSecret = secretReference('WEBHOOK_SECRET');
+  const integratorKey = secretReference('INTEGRATOR_KEY');
+  return {
+    id: env['SALE_ID'] ?? 'sale',
+    ...(env['SALE_NAME'] ? { name: env['SALE_NAME'] } : {}),
+    provider: { url: env['PROVIDER_URL'], apiKey: env['PROVIDER_API_KEY'], apiSecret: secretReference('PROVIDER_API_SECRET') },
+    origins: commaList(env['SALE_ORIGINS']),
+    ...(env['SALE_OPTIONAL_FIELDS'] !== undefined ? { fields: { optional: commaList(env['SALE_OPTIONAL_FIELDS']) } } : {}),
+    ...(env['SALE_BLOCKED_COUNTRIES'] !== undefined ? { countries: { blocked: commaList(env['SALE_BLOCKED_COUNTRIES']) } } : {}),
+    webhook: {
+      ...(webhookSecret !== undefined ? { secrets: [webhookSecret] } : {}),
+      ...(env['WEBHOOK_URL'] ? { registeredUrl: env['WEBHOOK_URL'] } : {}),
+    },
+    ...(integratorKey !== undefined ? { integratorKeys: [integratorKey] } : {}),
+    ...(env['MAIL_FROM'] ? { mail: { from: env['MAIL_FROM'] } } : {}),
+  };
+}
+
+/**
+ * A secret needed by the proxy itself (token signing key, code pepper): from the environment, else from
+ * the config file, else generated once into `PROXY_DATA_DIR` for local runs.
+ */
+async function processSecret(
+  name: string,
+  fromFile: unknown,
+  env: NodeJS.ProcessEnv,
+  problems: ConfigProblems,
+  generate: () => Promise<string>,
+): Promise<Secret | undefined> {
+  const fromEnv = secretFromEnv(env, name, problems);
+  if (fromEnv !== undefined) return fromEnv;
+  if (fromFile !== undefined) return secretFromConfig(fromFile, name, env, problems);
+  const dataDir = env['PROXY_DATA_DIR'];
+  if (dataDir === undefined || dataDir === '') {
+    problems.add(name, `is not set: set ${name} or ${name}_FILE (or PROXY_DATA_DIR for a local run, where it is generated once)`);
+    return undefined;
+  }
+  const path = join(dataDir, `${name.toLowerCase()}.secret`);
+  if (!existsSync(path)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(path, await generate(), { mode: 0o600 });
+    chmodSync(path, 0o600);
+  }
+  return new Secret(readFileSync(path, 'utf8'));
+}
+
+/**
+ * Read and validate the configuration.
+ * @throws {ConfigError} (from `config-problems.ts`) listing every problem found.
+ */
+export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<ProxyConfig> {
+  const problems = new ConfigProblems();
+  const file = env['PROXY_CONFIG_FILE'] ? readConfigFile(env['PROXY_CONFIG_FILE'], problems) : {};
+
+  const host = env['PROXY_HOST'] || (typeof file['host'] === 'string' ? file['host'] : '127.0.0.1');
+  const port = integer(env['PROXY_PORT'] ?? (file['port'] as number | undefined), 8787, 'PROXY_PORT', 0, 65535, problems);
+  const publicUrlText = env['PROXY_PUBLIC_URL'] || (typeof file['publicUrl'] === 'string' ? file['publicUrl'] : `http://${host.includes(':') ? `[${host}]` : host}:${port}`);
+  const publicUrl = parseOrigin(publicUrlText, 'PROXY_PUBLIC_URL', problems) ?? publicUrlText;
+  const trustProxy = (env['PROXY_TRUST_PROXY'] ?? String(file['trustProxy'] ?? 'false')) === 'true';
+
+  const redisUrl = secretFromEnv(env, 'REDIS_URL', problems) ?? (file['redisUrl'] !== undefined ? secretFromConfig(file['redisUrl'], 'redisUrl', env, problems) : undefined);
+  const keyPrefix = env['REDIS_KEY_PREFIX'] ?? (typeof file['redisKeyPrefix'] === 'string' ? file['redisKeyPrefix'] : 'kyc:');
+
+  const smtpUrl = secretFromEnv(env, 'SMTP_URL', problems) ?? (file['smtpUrl'] !== undefined ? secretFromConfig(file['smtpUrl'], 'smtpUrl', env, problems) : undefined);
+  if (smtpUrl === undefined) problems.add('SMTP_URL', 'is not set: the proxy mails one-time codes through it, e.g. smtp://user:pass@mail.example:587');
+  else if (!/^smtps?:\/\//.test(smtpUrl.reveal())) problems.add('SMTP_URL', 'must start with smtp:// or smtps://');
+  const mailFrom = env['MAIL_FROM'] || (typeof file['mailFrom'] === 'string' ? file['mailFrom'] : undefined);
+  if (mailFrom === undefined) problems.add('MAIL_FROM', 'is not set: the sender of code mails, e.g. "Acme KYC <kyc@acme.example>"');
+
+  const tokenKeys = isObject(file['tokenKeys']) ? file['tokenKeys'] : {};
+  const currentKey = await processSecret('TOKEN_SIGNING_KEY', tokenKeys['current'], env, problems, () => generateSigningKey('EdDSA'));
+  const previousFromEnv = secretFromEnv(env, 'TOKEN_PREVIOUS_KEY', problems);
+  const previousKeys = [
+    ...(previousFromEnv !== undefined ? [previousFromEnv] : []),
+    ...(Array.isArray(tokenKeys['previous']) ? tokenKeys['previous'].flatMap((item, index) => secretFromConfig(item, `tokenKeys.previous[${index}]`, env, problems) ?? []) : []),
+  ];
+  const codePepper = await processSecret('CODE_PEPPER', file['codePepper'], env, problems, async () => randomBytes(32).toString('base64url'));
+
+  const limits = isObject(file['codes']) ? file['codes'] : {};
+  const codes: CodeLimits = {
+    ttlSeconds: integer(limits['ttlSeconds'] as number | undefined, 600, 'codes.ttlSeconds', 60, 3600, problems),
+    maxAttempts: integer(limits['maxAttempts'] as number | undefined, 5, 'codes.maxAttempts', 1, 20, problems),
+    sendsPerEmailPerHour: integer(limits['sendsPerEmailPerHour'] as number | undefined, 5, 'codes.sendsPerEmailPerHour', 1, 1000, problems),
+    sendsPerIpPerHour: integer(limits['sendsPerIpPerHour'] as number | undefined, 30, 'codes.sendsPerIpPerHour', 1, 100000, problems),
+    resendCooldownSeconds: integer(limits['resendCooldownSeconds'] as number | undefined, 30, 'codes.resendCooldownSeconds', 0, 600, problems),
+  };
+  const maxBodyBytes = integer(file['maxBodyBytes'] as number | undefined, 64 * 1024, 'maxBodyBytes', 1024, 1024 * 1024, problems);
+
+  const logLevel = (env['LOG_LEVEL'] ?? (typeof file['logLevel'] === 'string' ? file['logLevel'] : 'info')) as ProxyConfig['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) problems.add('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+
+  const envSale = SINGLE_SALE_VARIABLES.some((name) => env[name]);
+  const fileSales = file['sales'];
+  if (envSale && fileSales !== undefined) problems.add('sales', `are configured both in ${env['PROXY_CONFIG_FILE']} and by PROVIDER_*/SALE_* variables; use one or the other`);
+  const rawSales: unknown[] = envSale ? [saleFromEnv(env)] : Array.isArray(fileSales) ? fileSales : [];
+  if (rawSales.length === 0) problems.add('sales', 'no sale is configured: set PROVIDER_URL, PROVIDER_API_KEY, PROVIDER_API_SECRET and SALE_ORIGINS, or list "sales" in PROXY_CONFIG_FILE');
+  const sales = new Map<string, SaleConfig>();
+  rawSales.forEach((raw, index) => {
+    const sale = parseSale(raw, envSale ? 'sale (from the environment)' : `sales[${index}]`, env, problems);
+    if (sale === undefined) return;
+    if (sales.has(sale.id)) problems.add(`sales[${index}].id`, `"${sale.id}" is used twice`);
+    sales.set(sale.id, sale);
+  });
+
+  problems.throwIfAny();
+  return {
+    host,
+    port,
+    publicUrl,
+    trustProxy,
+    ...(redisUrl !== undefined ? { redis: { url: redisUrl, keyPrefix } } : {}),
+    smtp: { url: smtpUrl as Secret, from: mailFrom as string },
+    tokens: { current: currentKey as Secret, previous: previousKeys },
+    codePepper: codePepper as Secret,
+    codes,
+    maxBodyBytes,
+    logLevel,
+    sales,
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * Turns every failure into the JSON error body. {@link ApiError}s are answered as they are; anything else
+ * is logged (name and message) and answered as a bare 500 without internals.
+ */
+import type { Middleware } from 'koa';
+import type { Logger } from 'pino';
+import { ApiError } from './api-error.js';
+
+/** Koa errors with a status (body parser, etc.) that are the caller's fault. */
+interface HttpishError {
+  status?: number;
+  statusCode?: number;
+  expose?: boolean;
+  type?: string;
+}
+
+function fromHttpError(error: HttpishError): ApiError | undefined {
+  const status = error.status ?? error.statusCode;
+  if (status === undefined || status < 400 || status >= 500) return undefined;
+  if (status === 413) return new ApiError(413, 'body_too_large', 'The request body is too large.');
+  if (status === 415) return new ApiError(415, 'unsupported_media_type', 'Send the request body as JSON with Content-Type: application/json.');
+  if (error.type === 'entity.parse.failed' || status === 400) return new ApiError(400, 'invalid_json', 'The request body is not valid JSON.');
+  return new ApiError(status, 'invalid_request', 'The request could not be read.');
+}
+
+/** Answer errors as `{ error: { code, message, fields? } }`. */
+export function errorHandler(): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) {
+        throw new ApiError(404, 'not_found', 'There is no such route.');
+      }
+    } catch (caught) {
+      const error = caught instanceof ApiError ? caught : fromHttpError(caught as HttpishError);
+      const log = ctx.state['log'] as Logger | undefined;
+      if (error === undefined) {
+        log?.error({ err: caught }, 'unexpected error');
+        const internal = new ApiError(500, 'internal_error', 'Something went wrong on our side. Please try again; nothing you entered was lost.');
+        ctx.status = 500;
+        ctx.body = internal.toBody();
+        return;
+      }
+      if (error.status >= 500) log?.warn({ code: error.code, err: error.cause instanceof Error ? error.cause : undefined }, 'upstream failure');
+      ctx.status = error.status;
+      ctx.set(error.headers);
+      ctx.body = error.toBody();
+    }
+  };
+}

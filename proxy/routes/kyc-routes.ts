@@ -1,0 +1,181 @@
+/**
+ * The investor's KYC case:
+ * - `POST /v1/sales/:sale/kyc` (bearer) `{ submission, confirmations }`: validate with the shared rules,
+ *   check every file was uploaded by this investor, then submit once (a retry never submits twice).
+ * - `GET /v1/sales/:sale/kyc` (bearer): the status in plain terms.
+ * - `GET /v1/sales/:sale/kyc/submission` (bearer): the latest submission's answers, to fix a case
+ *   from another device (text fields and file keys; no document URLs).
+ */
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { providerToday } from '../contract/birthdate-rule.js';
+import type { FieldError } from '../contract/field-error.js';
+import { FILE_FIELDS, kycFieldFromProviderName, type KycSubmissionInput } from '../contract/kyc-fields.js';
+import { providerFieldErrors } from '../contract/provider-field-errors.js';
+import { toProviderParams, validateKycSubmission } from '../contract/kyc-rules.js';
+import { saleFieldRules } from '../config/sale-field-rules.js';
+import { ApiError, type FieldProblem } from '../http/api-error.js';
+import { providerFailure } from '../http/provider-failure.js';
+import { jsonObjectBody } from '../http/request-body.js';
+import { requireSession, type InvestorSession } from '../http/widget-session.js';
+import { isProviderRejection } from '../provider/provider-error.js';
+import type { KycFields } from '../provider/provider-types.js';
+import type { ProxyDeps } from '../proxy-deps.js';
+import { investorStatus, NOT_SUBMITTED, type InvestorStatus } from '../status/investor-status.js';
+import { uploadKeysOf } from './upload-routes.js';
+
+/** Our field errors as the HTTP body's `fields` (a whole-form error is reported on `submission`). */
+function toProblems(errors: readonly FieldError[]): FieldProblem[] {
+  return errors.map((error) => ({ field: error.field ?? 'submission', rule: error.rule, message: error.message, ...(error.params ? { params: error.params } : {}) }));
+}
+
+/** A provider file URL's key (`<client>/<dir>/<name>`), read from its path (presigned GET URLs). */
+function keyFromFileUrl(url: unknown): string | undefined {
+  if (typeof url !== 'string') return undefined;
+  try {
+    const match = /(?:^|\/)([0-9]+\/[a-z]\/[0-9A-Za-z]+)$/.exec(decodeURIComponent(new URL(url).pathname));
+    return match?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+/** The investor's status now, read from the provider (authoritative), and pushed to their streams. */
+export async function currentStatus(deps: ProxyDeps, session: InvestorSession): Promise<InvestorStatus> {
+  let status: InvestorStatus;
+  try {
+    status = investorStatus(await session.sale.provider.getKyc(session.userId));
+  } catch (error) {
+    if (isProviderRejection(error, 404)) return NOT_SUBMITTED;
+    throw providerFailure(error);
+  }
+  await deps.statusHub.publish(session.sale.config.id, String(session.userId), status);
+  return status;
+}
+
+/** The file keys of the investor's latest submission at the provider (none when there is none). */
+async function previousSubmissionKeys(session: InvestorSession): Promise<Set<string>> {
+  try {
+    const detail = (await session.sale.provider.getKycDetail(session.userId)) as unknown as Record<string, unknown>;
+    const keys = new Set<string>();
+    for (const [name, value] of Object.entries(detail)) {
+      const field = kycFieldFromProviderName(name);
+      if (field === undefined || !(FILE_FIELDS as readonly string[]).includes(field)) continue;
+      for (const url of Array.isArray(value) ? value : [value]) {
+        const key = keyFromFileUrl(url);
+        if (key !== undefined) keys.add(key);
+      }
+    }
+    return keys;
+  } catch (error) {
+    if (isProviderRejection(error, 404)) return new Set();
+    throw providerFailure(error);
+  }
+}
+
+/** Every file key in a submission, with the field it is in. */
+function submittedFiles(value: KycSubmissionInput): { field: string; key: string }[] {
+  const files: { field: string; key: string }[] = [];
+  for (const field of ['documentIdFile', 'selfieFile', 'residenceProofFile'] as const) {
+    const key = value[field];
+    if (key !== undefined) files.push({ field, key });
+  }
+  for (const key of value.investorProofFiles ?? []) files.push({ field: 'investorProofFiles', key });
+  return files;
+}
+
+/** Add the KYC routes to `router`. */
+export function addKycRoutes(router: Router, deps: ProxyDeps): void {
+  router.post('/v1/sales/:sale/kyc', async (ctx: Context) => {
+    const session = await requireSession(ctx, deps);
+    const sale = session.sale.config;
+    const body = jsonObjectBody(ctx);
+
+    const checked = validateKycSubmission(body['submission'], saleFieldRules(sale), { today: providerToday(deps.now()) });
+    const problems: FieldProblem[] = checked.ok ? [] : toProblems(checked.errors);
+    const confirmations = body['confirmations'];
+    for (const confirmation of sale.confirmations) {
+      const ticked = typeof confirmations === 'object' && confirmations !== null && (confirmations as Record<string, unknown>)[confirmation.id] === true;
+      if (!ticked) problems.push({ field: `confirmations.${confirmation.id}`, rule: 'required', message: `Please confirm: ${confirmation.label}` });
+    }
+    if (!checked.ok || problems.length > 0) {
+      throw new ApiError(400, 'invalid_submission', 'Some answers need attention before the submission can be sent.', { fields: problems });
+    }
+
+    // Each file must have been uploaded by this investor: in this proxy's record of the keys it handed
+    // them, or in their previous submission (a resubmission may keep documents uploaded long ago).
+    const files = submittedFiles(checked.value);
+    let known = await uploadKeysOf(deps, sale.id, session.userId);
+    if (files.some((file) => !known.has(file.key))) known = new Set([...known, ...(await previousSubmissionKeys(session))]);
+    const foreign = files.filter((file) => !known.has(file.key));
+    if (foreign.length > 0) {
+      throw new ApiError(400, 'invalid_submission', 'Some files were not uploaded in your session. Please upload them again.', {
+        fields: foreign.map((file) => ({ field: file.field, rule: 'file_not_found', message: 'This file was not uploaded in your session. Please upload it again.' })),
+      });
+    }
+
+    // One submission per investor at a time (two tabs, a double click): submit-once relies on reading
+    // the submission count before sending, which only holds if no other submission runs meanwhile.
+    const lock = `lock:kyc-submit:${sale.id}:${session.userId}`;
+    if (!(await deps.store.set(lock, '1', { ttlMs: 60_000, onlyIfAbsent: true }))) {
+      throw new ApiError(409, 'submission_in_progress', 'Your submission is already being sent. Please wait a moment.', { headers: { 'Retry-After': '5' } });
+    }
+    let status: InvestorStatus;
+    try {
+      const { kyc } = await session.sale.provider.submitKycOnce(session.userId, toProviderParams(checked.value) as unknown as KycFields);
+      status = investorStatus(kyc);
+    } catch (error) {
+      if (isProviderRejection(error, 400)) {
+        const fields = toProblems(providerFieldErrors({ err: { error_data: error.errorData } }));
+        throw new ApiError(400, 'invalid_submission', 'The verification service refused some answers.', { fields, cause: error });
+      }
+      if (isProviderRejection(error, 422)) {
+        throw new ApiError(409, 'kyc_closed', 'Your verification has already been decided, so it cannot be changed. Contact the sale if something is wrong.', { cause: error });
+      }
+      if (isProviderRejection(error, 404)) {
+        throw new ApiError(404, 'investor_not_found', 'Your account was not found at the verification service. Please sign in again.', { cause: error });
+      }
+      throw providerFailure(error);
+    } finally {
+      await deps.store.delete(lock);
+    }
+    await deps.statusHub.publish(sale.id, String(session.userId), status);
+    ctx.status = 201;
+    ctx.body = { status };
+  });
+
+  router.get('/v1/sales/:sale/kyc', async (ctx: Context) => {
+    const session = await requireSession(ctx, deps);
+    ctx.body = { status: await currentStatus(deps, session) };
+  });
+
+  router.get('/v1/sales/:sale/kyc/submission', async (ctx: Context) => {
+    const session = await requireSession(ctx, deps);
+    let detail: Record<string, unknown>;
+    try {
+      detail = (await session.sale.provider.getKycDetail(session.userId)) as unknown as Record<string, unknown>;
+    } catch (error) {
+      if (isProviderRejection(error, 404)) throw new ApiError(404, 'no_submission', 'Nothing has been submitted yet.');
+      throw providerFailure(error);
+    }
+    const submission: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(detail)) {
+      const field = kycFieldFromProviderName(name);
+      if (field === undefined || value === null || value === undefined) continue;
+      if (field === 'investorProofFiles') {
+        const keys = (Array.isArray(value) ? value : [value]).map(keyFromFileUrl).filter((key) => key !== undefined);
+        if (keys.length > 0) submission[field] = keys;
+      } else if ((FILE_FIELDS as readonly string[]).includes(field)) {
+        const key = keyFromFileUrl(value);
+        if (key !== undefined) submission[field] = key;
+      } else if (field === 'birthdate' && typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
+        // The provider stores ISO dates; the wire format is dd/mm/yyyy.
+        const [year, month, day] = value.split('-');
+        submission[field] = `${day}/${month}/${year}`;
+      } else {
+        submission[field] = String(value);
+      }
+    }
+    ctx.body = { submission };
+  });
+}
