@@ -30,6 +30,8 @@ const stages = {
   },
   node: {
     title: 'Node tests',
+    // Some Node tests drive Chromium (a real upload) or a real redis-server.
+    before: () => ensureSystemPackages(),
     commands: () => [[process.execPath, [
       '--import', 'tsx', '--test', '--test-concurrency=1',
       '--test-reporter=spec', '--test-reporter-destination=stdout',

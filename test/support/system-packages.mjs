@@ -1,11 +1,15 @@
-// The Debian packages the tests need (Chromium for browser tests). On a fresh machine the test command
+// The Debian packages the tests need (Chromium for browser tests, redis-server for the proxy's
+// scale-out tests). On a fresh machine the test command
 // installs them itself when it can (root with apt-get); otherwise it stops with the exact command to run.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chromiumPath } from './chromium.mjs';
 
 /** Package name → a check that it is installed. */
-const REQUIRED = [{ pkg: 'chromium', present: () => existsSync(chromiumPath()) }];
+const REQUIRED = [
+  { pkg: 'chromium', present: () => existsSync(chromiumPath()) },
+  { pkg: 'redis-server', present: () => existsSync('/usr/bin/redis-server') || commandExists('redis-server') },
+];
 
 function commandExists(name) {
   return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
