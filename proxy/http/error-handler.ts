@@ -4,6 +4,7 @@
  */
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
+import { RedisStoreError } from '../store/redis-store-error.js';
 import { ApiError } from './api-error.js';
 
 /** Koa errors with a status (body parser, etc.) that are the caller's fault. */
@@ -32,7 +33,11 @@ export function errorHandler(): Middleware {
         throw new ApiError(404, 'not_found', 'There is no such route.');
       }
     } catch (caught) {
-      const error = caught instanceof ApiError ? caught : fromHttpError(caught as HttpishError);
+      const error = caught instanceof ApiError
+        ? caught
+        : caught instanceof RedisStoreError
+          ? new ApiError(503, 'temporarily_unavailable', 'The service is briefly unavailable. Nothing you entered was lost; please try again in a moment.', { cause: caught, headers: { 'Retry-After': '5' } })
+          : fromHttpError(caught as HttpishError);
       const log = ctx.state['log'] as Logger | undefined;
       if (error === undefined) {
         log?.error({ err: caught }, 'unexpected error');
