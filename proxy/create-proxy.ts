@@ -60,6 +60,18 @@ export async function createProxy(config: ProxyConfig, options: ProxyOptions = {
     onError: (error) => logger.warn({ err: error as Error }, 'shared store error'),
   });
   const keys = await loadSigningKeys({ current: config.tokens.current.reveal(), previous: config.tokens.previous.map((key) => key.reveal()) });
+  const mailer = options.mailer ?? createMailer({ smtpUrl: config.smtp.url.reveal(), from: config.smtp.from });
+  // One mailer per distinct sender: a sale may send as itself ("Acme sale" <kyc@acme.example>).
+  const mailers = new Map<string, Mailer>([[config.smtp.from, mailer]]);
+  const mailerFor = (from: string | undefined): Mailer => {
+    if (from === undefined || options.mailer !== undefined) return mailer;
+    let own = mailers.get(from);
+    if (own === undefined) {
+      own = createMailer({ smtpUrl: config.smtp.url.reveal(), from });
+      mailers.set(from, own);
+    }
+    return own;
+  };
   const sales = new Map<string, SaleServices>();
   for (const sale of config.sales.values()) {
     sales.set(sale.id, {
@@ -73,9 +85,9 @@ export async function createProxy(config: ProxyConfig, options: ProxyOptions = {
         ...(options.fetch !== undefined ? { fetch: options.fetch } : {}),
       }),
       tokens: createTokenService({ issuer: config.publicUrl, keys, lifetimeSeconds: sale.tokenLifetimeSeconds, now }),
+      mailer: mailerFor(sale.mail.from),
     });
   }
-  const mailer = options.mailer ?? createMailer({ smtpUrl: config.smtp.url.reveal(), from: config.smtp.from });
   const deps: ProxyDeps = {
     config,
     sales,
@@ -129,7 +141,7 @@ export async function createProxy(config: ProxyConfig, options: ProxyOptions = {
       while (deps.background.size > 0) await Promise.allSettled([...deps.background]);
       deps.forwarder.close();
       await deps.forwarder.idle();
-      if (options.mailer === undefined) await mailer.close();
+      if (options.mailer === undefined) for (const each of mailers.values()) await each.close();
       if (options.store === undefined) await store.close();
     },
   };

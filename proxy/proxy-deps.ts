@@ -20,6 +20,8 @@ export interface SaleServices {
   config: SaleConfig;
   provider: ProviderClient;
   tokens: TokenService;
+  /** Sends this sale's code mails (its own sender, or the proxy's). */
+  mailer: Mailer;
 }
 
 /** The proxy's services. */

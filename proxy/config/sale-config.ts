@@ -5,6 +5,7 @@
  */
 import { ALWAYS_REQUIRED_FIELDS, KYC_FIELDS, OPTIONAL_FIELDS, REQUIRED_WHEN_COLLECTED, type KycField } from '../contract/kyc-fields.js';
 import { canonicalCountry, canonicalNationality } from '../countries.js';
+import { codeTemplateProblems } from '../mail.js';
 import type { ConfigProblems } from './config-problems.js';
 import type { Secret } from './secret.js';
 import { secretFromConfig } from './secret-source.js';
@@ -280,6 +281,11 @@ export function parseSale(raw: unknown, where: string, env: NodeJS.ProcessEnv, p
     locales,
     confirmations: parseConfirmations(raw['confirmations'], `${where}.confirmations`, problems),
   };
+  const { subject, text, html } = sale.mail;
+  if ((subject === undefined) !== (text === undefined)) problems.add(`${where}.mail`, 'a template needs both "subject" and "text"');
+  if (subject !== undefined && text !== undefined) {
+    for (const problem of codeTemplateProblems({ subject, text, ...(html !== undefined ? { html } : {}) })) problems.add(`${where}.mail`, problem);
+  }
   if (sale.fields.collected.includes('investorProofFiles') && maxInvestorProofs === 0) {
     problems.add(`${where}.maxInvestorProofs`, 'is 0 but the investor proof field is collected');
   }

@@ -89,7 +89,7 @@ export function addSignInRoutes(router: Router, deps: ProxyDeps): void {
       ? { subject: sale.config.mail.subject, text: sale.config.mail.text, ...(sale.config.mail.html !== undefined ? { html: sale.config.mail.html } : {}) }
       : undefined;
     try {
-      await deps.mailer.sendCode({
+      await sale.mailer.sendCode({
         to: email,
         code,
         saleName: sale.config.name,
