@@ -72,9 +72,22 @@ function readConfigFile(path: string, problems: ConfigProblems): Json {
     if (isObject(parsed)) return parsed;
     problems.add(path, 'must hold a JSON object');
   } catch (error) {
-    problems.add(path, `is not valid JSON (${(error as Error).message})`);
+    problems.add(path, `is not valid JSON${jsonErrorPlace(text, error as Error)}`);
   }
   return {};
+}
+
+/**
+ * Where a JSON syntax error is, as ` (line L, column C)`, or nothing when the parser does not say. The
+ * parser's own message is not used: V8 quotes the text around the error, which may be a secret.
+ */
+function jsonErrorPlace(text: string, error: Error): string {
+  const position = /at position (\d+)/.exec(error.message)?.[1];
+  if (position === undefined) return ' (check the syntax: quotes around strings, no trailing commas)';
+  const before = text.slice(0, Number(position));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return ` (line ${line}, column ${column})`;
 }
 
 function integer(text: string | number | undefined, fallback: number, where: string, min: number, max: number, problems: ConfigProblems): number {
