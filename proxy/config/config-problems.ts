@@ -23,6 +23,17 @@ export class ConfigProblems {
     this.list.push(`${where}: ${problem}`);
   }
 
+  /**
+   * Record every key of `object` that is not in `known`: a misspelt key (`orgins`, `tokenLifetime`) would
+   * otherwise be ignored without a word and its default used. Keys starting with `$` (`$schema`,
+   * `$comment`) are left alone for editors and notes.
+   */
+  unknownKeys(where: string, object: Record<string, unknown>, known: readonly string[]): void {
+    for (const key of Object.keys(object)) {
+      if (!key.startsWith('$') && !known.includes(key)) this.add(where, `unknown key "${key}"; known keys are ${known.join(', ')}`);
+    }
+  }
+
   /** Throw a {@link ConfigError} when any problem was recorded. */
   throwIfAny(): void {
     if (this.list.length > 0) throw new ConfigError(this.list);

@@ -51,6 +51,10 @@ export interface ProxyConfig {
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** The keys of the config file's top level, `codes` and `tokenKeys` (sale keys: `sale-config.ts`). */
+const FILE_KEYS = ['host', 'port', 'publicUrl', 'trustProxy', 'redisUrl', 'redisKeyPrefix', 'smtpUrl', 'mailFrom', 'tokenKeys', 'codePepper', 'codes', 'maxBodyBytes', 'logLevel', 'sales'];
+const CODES_KEYS = ['ttlSeconds', 'maxAttempts', 'sendsPerEmailPerHour', 'sendsPerIpPerHour', 'resendCooldownSeconds'];
+const TOKEN_KEYS_KEYS = ['current', 'previous'];
 const SINGLE_SALE_VARIABLES = ['PROVIDER_URL', 'PROVIDER_API_KEY', 'PROVIDER_API_SECRET', 'PROVIDER_API_SECRET_FILE', 'SALE_ORIGINS'];
 
 type Json = Record<string, unknown>;
@@ -160,6 +164,9 @@ async function processSecret(
 export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<ProxyConfig> {
   const problems = new ConfigProblems();
   const file = env['PROXY_CONFIG_FILE'] ? readConfigFile(env['PROXY_CONFIG_FILE'], problems) : {};
+  problems.unknownKeys('(config file)', file, FILE_KEYS);
+  if (isObject(file['codes'])) problems.unknownKeys('codes', file['codes'], CODES_KEYS);
+  if (isObject(file['tokenKeys'])) problems.unknownKeys('tokenKeys', file['tokenKeys'], TOKEN_KEYS_KEYS);
 
   const host = env['PROXY_HOST'] || (typeof file['host'] === 'string' ? file['host'] : '127.0.0.1');
   const port = integer(env['PROXY_PORT'] ?? (file['port'] as number | undefined), 8787, 'PROXY_PORT', 0, 65535, problems);

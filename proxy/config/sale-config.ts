@@ -84,6 +84,27 @@ function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The keys a sale entry and each of its sections may have; anything else is reported as a likely typo. */
+const SALE_KEYS = ['id', 'name', 'provider', 'origins', 'fields', 'countries', 'residenceProofNationalities', 'maxInvestorProofs', 'webhook', 'mail', 'tokenLifetimeSeconds', 'integratorKeys', 'locales', 'confirmations'];
+const PROVIDER_KEYS = ['url', 'apiKey', 'apiSecret', 'timeoutMs'];
+const FIELDS_KEYS = ['optional', 'required'];
+const COUNTRIES_KEYS = ['participating', 'blocked'];
+const WEBHOOK_KEYS = ['secrets', 'registeredUrl', 'forward'];
+const FORWARD_KEYS = ['url', 'secret'];
+const MAIL_KEYS = ['from', 'subject', 'text', 'html'];
+const CONFIRMATION_KEYS = ['id', 'label', 'url'];
+
+/** An optional object-valued key (`countries`, `webhook`, …): `{}` when absent, a problem when not an object. */
+function section(value: unknown, where: string, known: readonly string[], problems: ConfigProblems): Json {
+  if (value === undefined) return {};
+  if (!isObject(value)) {
+    problems.add(where, `must be an object with the keys ${known.join(', ')}`);
+    return {};
+  }
+  problems.unknownKeys(where, value, known);
+  return value;
+}
+
 function stringList(value: unknown, where: string, problems: ConfigProblems): string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
@@ -134,6 +155,7 @@ function parseFields(value: unknown, where: string, problems: ConfigProblems): S
     problems.add(where, 'must be an object { "optional": [...], "required": [...] }');
     return { collected: mandatory, required: mandatory };
   }
+  problems.unknownKeys(where, value, FIELDS_KEYS);
   const optional = stringList(value['optional'], `${where}.optional`, problems);
   for (const field of optional) {
     if (!(OPTIONAL_FIELDS as readonly string[]).includes(field)) {
@@ -194,6 +216,7 @@ function parseConfirmations(value: unknown, where: string, problems: ConfigProbl
       problems.add(at, 'needs an "id" ([a-z0-9_-]) and a non-empty "label"');
       return [];
     }
+    problems.unknownKeys(at, item, CONFIRMATION_KEYS);
     const url = item['url'] === undefined ? undefined : parseHttpUrl(item['url'], `${at}.url`, problems);
     return [{ id: item['id'], label: item['label'], ...(url === undefined ? {} : { url }) }];
   });
@@ -205,12 +228,14 @@ export function parseSale(raw: unknown, where: string, env: NodeJS.ProcessEnv, p
     problems.add(where, 'must be an object');
     return undefined;
   }
+  problems.unknownKeys(where, raw, SALE_KEYS);
   const id = typeof raw['id'] === 'string' && SALE_ID.test(raw['id']) ? raw['id'] : undefined;
   if (id === undefined) problems.add(`${where}.id`, 'must be 1–40 characters of a-z, 0-9 and -, starting with a letter or digit');
   const name = optionalString(raw['name'], `${where}.name`, problems) ?? id ?? 'sale';
 
   const provider = isObject(raw['provider']) ? raw['provider'] : {};
   if (!isObject(raw['provider'])) problems.add(`${where}.provider`, 'must be an object { "url", "apiKey", "apiSecret" }');
+  else problems.unknownKeys(`${where}.provider`, provider, PROVIDER_KEYS);
   const baseUrl = parseHttpUrl(provider['url'], `${where}.provider.url`, problems);
   const apiKey = optionalString(provider['apiKey'], `${where}.provider.apiKey`, problems);
   if (provider['apiKey'] === undefined) problems.add(`${where}.provider.apiKey`, 'is required');
@@ -224,7 +249,7 @@ export function parseSale(raw: unknown, where: string, env: NodeJS.ProcessEnv, p
   if (originTexts.length === 0) problems.add(`${where}.origins`, 'list at least one origin allowed to embed the widget, e.g. "https://sale.example"');
   const origins = originTexts.flatMap((text, index) => parseOrigin(text, `${where}.origins[${index}]`, problems) ?? []);
 
-  const countries = isObject(raw['countries']) ? raw['countries'] : {};
+  const countries = section(raw['countries'], `${where}.countries`, COUNTRIES_KEYS, problems);
   const participating = countries['participating'] === undefined ? undefined : canonicalList(countries['participating'], `${where}.countries.participating`, problems, canonicalCountry);
   const blocked = canonicalList(countries['blocked'], `${where}.countries.blocked`, problems, canonicalCountry);
   const residenceProofNationalities = canonicalList(raw['residenceProofNationalities'], `${where}.residenceProofNationalities`, problems, canonicalNationality);
@@ -232,18 +257,18 @@ export function parseSale(raw: unknown, where: string, env: NodeJS.ProcessEnv, p
   const maxInvestorProofs = raw['maxInvestorProofs'] === undefined ? 2 : Number(raw['maxInvestorProofs']);
   if (!Number.isInteger(maxInvestorProofs) || maxInvestorProofs < 0 || maxInvestorProofs > 2) problems.add(`${where}.maxInvestorProofs`, 'must be 0, 1 or 2 (the provider accepts at most 2)');
 
-  const webhook = isObject(raw['webhook']) ? raw['webhook'] : {};
+  const webhook = section(raw['webhook'], `${where}.webhook`, WEBHOOK_KEYS, problems);
   const registeredUrl = webhook['registeredUrl'] === undefined ? undefined : parseHttpUrl(webhook['registeredUrl'], `${where}.webhook.registeredUrl`, problems);
   const forwardRaw = webhook['forward'];
   let forward: SaleConfig['webhook']['forward'];
   if (forwardRaw !== undefined) {
-    const forwardObject = isObject(forwardRaw) ? forwardRaw : {};
+    const forwardObject = section(forwardRaw, `${where}.webhook.forward`, FORWARD_KEYS, problems);
     const url = parseHttpUrl(forwardObject['url'], `${where}.webhook.forward.url`, problems);
     const secret = secretFromConfig(forwardObject['secret'], `${where}.webhook.forward.secret`, env, problems);
     if (url !== undefined && secret !== undefined) forward = { url, secret };
   }
 
-  const mail = isObject(raw['mail']) ? raw['mail'] : {};
+  const mail = section(raw['mail'], `${where}.mail`, MAIL_KEYS, problems);
   const tokenLifetimeSeconds = raw['tokenLifetimeSeconds'] === undefined ? DEFAULT_TOKEN_LIFETIME : Number(raw['tokenLifetimeSeconds']);
   if (!Number.isInteger(tokenLifetimeSeconds) || tokenLifetimeSeconds < 60 || tokenLifetimeSeconds > MAX_TOKEN_LIFETIME) problems.add(`${where}.tokenLifetimeSeconds`, `must be an integer from 60 to ${MAX_TOKEN_LIFETIME} (15 minutes)`);
 
