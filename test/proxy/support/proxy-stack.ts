@@ -23,6 +23,10 @@ export const SALE_ID = 'acme';
 export const CLIENT_ID = 7;
 export const INTEGRATOR_KEY = 'integrator-key-0123456789abcdef';
 const API_KEY = 'a1'.repeat(16);
+/** The sale's provider API key (not a secret: it travels with every request), for a `sale.provider` override. */
+export const PROVIDER_API_KEY = API_KEY;
+/** The environment variable holding the provider's API secret, for a `sale.provider` override. */
+export const PROVIDER_SECRET_ENV = 'TEST_PROVIDER_SECRET';
 const API_SECRET = 'b2'.repeat(16);
 export const WEBHOOK_SECRET = 'c3'.repeat(16);
 
@@ -50,6 +54,8 @@ export interface StackOptions {
   proxyOptions?: ProxyOptions;
   /** The sandbox's clock. */
   sandboxNow?: () => number;
+  /** The sandbox's port (default: a free one), e.g. to start a relay to it before the stack. */
+  sandboxPort?: number;
 }
 
 /** A running stack. */
@@ -86,7 +92,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     blacklistedCountries: ['NORTH KOREA'],
   }, 0);
   webhooks.settings.set(CLIENT_ID, [{ url: `${proxyUrl}/webhooks/${SALE_ID}`, secret: WEBHOOK_SECRET, sources: ['api', 'web', 'kyc_system'], types: ['user', 'user_kyc'] }] as never);
-  const sandbox = await createSandbox({ dataDir: join(dir, 'sandbox'), clients: [client], fileStore: s3.fileStore, events: webhooks, ...(options.sandboxNow ? { now: options.sandboxNow } : {}) });
+  const sandbox = await createSandbox({ dataDir: join(dir, 'sandbox'), clients: [client], fileStore: s3.fileStore, events: webhooks, ...(options.sandboxNow ? { now: options.sandboxNow } : {}), ...(options.sandboxPort === undefined ? {} : { port: options.sandboxPort }) });
   const catcher = await startSmtpCatcher();
 
   const configFile = join(dir, 'proxy.json');
