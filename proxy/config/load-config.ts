@@ -10,7 +10,8 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateSigningKey } from '../session/signing-keys.js';
+import { SigningKeyError } from '../session/signing-key-error.js';
+import { generateSigningKey, loadSigningKeys } from '../session/signing-keys.js';
 import { ConfigProblems } from './config-problems.js';
 import { parseOrigin, parseSale, type SaleConfig } from './sale-config.js';
 import { Secret } from './secret.js';
@@ -50,6 +51,8 @@ export interface ProxyConfig {
   sales: ReadonlyMap<string, SaleConfig>;
 }
 
+/** The code pepper's minimum length (the code book refuses shorter ones). */
+const MIN_PEPPER_LENGTH = 16;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 /** The keys of the config file's top level, `codes` and `tokenKeys` (sale keys: `sale-config.ts`). */
 const FILE_KEYS = ['host', 'port', 'publicUrl', 'trustProxy', 'redisUrl', 'redisKeyPrefix', 'smtpUrl', 'mailFrom', 'tokenKeys', 'codePepper', 'codes', 'maxBodyBytes', 'logLevel', 'sales'];
@@ -158,6 +161,21 @@ async function processSecret(
 }
 
 /**
+ * Load the signing keys once, so that a key the proxy cannot sign with is one more problem in the list
+ * rather than a crash after the configuration was accepted. The key set itself is built by `createProxy`.
+ */
+async function checkSigningKeys(current: Secret, previous: Secret[], problems: ConfigProblems): Promise<void> {
+  try {
+    await loadSigningKeys({ current: current.reveal(), previous: previous.map((key) => key.reveal()) });
+  } catch (error) {
+    // SigningKeyError messages name the key's place, never its material; anything else is not quoted.
+    const problem = error instanceof SigningKeyError ? error.message : 'is not a usable signing key (a private Ed25519 or P-256 key as JWK or PKCS#8 PEM)';
+    const where = error instanceof SigningKeyError && error.source !== 'current' ? 'TOKEN_PREVIOUS_KEY / tokenKeys.previous' : 'TOKEN_SIGNING_KEY';
+    problems.add(where, problem);
+  }
+}
+
+/**
  * Read and validate the configuration.
  * @throws {ConfigError} (from `config-problems.ts`) listing every problem found.
  */
@@ -190,7 +208,11 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     ...(previousFromEnv !== undefined ? [previousFromEnv] : []),
     ...(Array.isArray(tokenKeys['previous']) ? tokenKeys['previous'].flatMap((item, index) => secretFromConfig(item, `tokenKeys.previous[${index}]`, env, problems) ?? []) : []),
   ];
+  if (currentKey !== undefined) await checkSigningKeys(currentKey, previousKeys, problems);
   const codePepper = await processSecret('CODE_PEPPER', file['codePepper'], env, problems, async () => randomBytes(32).toString('base64url'));
+  if (codePepper !== undefined && codePepper.reveal().length < MIN_PEPPER_LENGTH) {
+    problems.add('CODE_PEPPER', `must be at least ${MIN_PEPPER_LENGTH} characters; use 32 random bytes, e.g. \`openssl rand -base64 32\``);
+  }
 
   const limits = isObject(file['codes']) ? file['codes'] : {};
   const codes: CodeLimits = {
