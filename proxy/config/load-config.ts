@@ -190,9 +190,14 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
   const port = integer(env['PROXY_PORT'] ?? (file['port'] as number | undefined), 8787, 'PROXY_PORT', 0, 65535, problems);
   const publicUrlText = env['PROXY_PUBLIC_URL'] || (typeof file['publicUrl'] === 'string' ? file['publicUrl'] : `http://${host.includes(':') ? `[${host}]` : host}:${port}`);
   const publicUrl = parseOrigin(publicUrlText, 'PROXY_PUBLIC_URL', problems) ?? publicUrlText;
-  const trustProxy = (env['PROXY_TRUST_PROXY'] ?? String(file['trustProxy'] ?? 'false')) === 'true';
+  const trustProxyText = env['PROXY_TRUST_PROXY'] || String(file['trustProxy'] ?? 'false');
+  // Anything but true/false is refused: a "yes" read as false would silently count every investor
+  // behind the load balancer as one IP address.
+  if (trustProxyText !== 'true' && trustProxyText !== 'false') problems.add('PROXY_TRUST_PROXY', 'must be true or false');
+  const trustProxy = trustProxyText === 'true';
 
   const redisUrl = secretFromEnv(env, 'REDIS_URL', problems) ?? (file['redisUrl'] !== undefined ? secretFromConfig(file['redisUrl'], 'redisUrl', env, problems) : undefined);
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl.reveal())) problems.add('REDIS_URL', 'must start with redis:// or rediss://');
   const keyPrefix = env['REDIS_KEY_PREFIX'] ?? (typeof file['redisKeyPrefix'] === 'string' ? file['redisKeyPrefix'] : 'kyc:');
 
   const smtpUrl = secretFromEnv(env, 'SMTP_URL', problems) ?? (file['smtpUrl'] !== undefined ? secretFromConfig(file['smtpUrl'], 'smtpUrl', env, problems) : undefined);
