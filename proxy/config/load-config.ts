@@ -112,8 +112,11 @@ function commaList(text: string | undefined): string[] {
 }
 
 /** A single sale from environment variables, in the same shape as a config-file entry. */
-function saleFromEnv(env: NodeJS.ProcessEnv): Json {
-  const secretReference = (name: string): unknown => (env[name] ? { env: name } : env[`${name}_FILE`] ? { file: env[`${name}_FILE`] } : undefined);
+function saleFromEnv(env: NodeJS.ProcessEnv, problems: ConfigProblems): Json {
+  const secretReference = (name: string): unknown => {
+    if (env[name] && env[`${name}_FILE`]) problems.add(name, `set both ${name} and ${name}_FILE; keep one`);
+    return env[name] ? { env: name } : env[`${name}_FILE`] ? { file: env[`${name}_FILE`] } : undefined;
+  };
   const webhookSecret = secretReference('WEBHOOK_SECRET');
   const integratorKey = secretReference('INTEGRATOR_KEY');
   return {
@@ -235,7 +238,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
   const envSale = SINGLE_SALE_VARIABLES.some((name) => env[name]);
   const fileSales = file['sales'];
   if (envSale && fileSales !== undefined) problems.add('sales', `are configured both in ${env['PROXY_CONFIG_FILE']} and by PROVIDER_*/SALE_* variables; use one or the other`);
-  const rawSales: unknown[] = envSale ? [saleFromEnv(env)] : Array.isArray(fileSales) ? fileSales : [];
+  const rawSales: unknown[] = envSale ? [saleFromEnv(env, problems)] : Array.isArray(fileSales) ? fileSales : [];
   if (rawSales.length === 0) problems.add('sales', 'no sale is configured: set PROVIDER_URL, PROVIDER_API_KEY, PROVIDER_API_SECRET and SALE_ORIGINS, or list "sales" in PROXY_CONFIG_FILE');
   const sales = new Map<string, SaleConfig>();
   rawSales.forEach((raw, index) => {
