@@ -136,7 +136,7 @@ export async function startRedisServer(): Promise<RedisServer> {
   if (!existsSync(REDIS_SERVER_PATH)) {
     throw new Error(
       `${REDIS_SERVER_PATH} is missing; the Redis tests need Debian's server. Install it with:\n` +
-        '  sudo apt-get update && sudo apt-get install -y redis-server',
+        '  sudo apt-get update && sudo apt-get install redis-server',
     );
   }
   const dir = await mkdtemp(join(tmpdir(), 'kyc-redis-'));

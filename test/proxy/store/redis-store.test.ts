@@ -228,6 +228,9 @@ describe('Redis store', () => {
     });
     await store.set('k', 'after restart', { ttlMs: 60_000 });
     assert.equal(await store.get('k'), 'after restart');
+    // The restarted Redis has lost its script cache: the counter script is loaded again.
+    assert.equal((await store.increment('counter-after', 60_000)).count, 1);
+    assert.equal((await store.increment('counter-after', 60_000)).count, 2);
     // Publish until the automatic re-subscription is in place; then the message must arrive.
     await waitFor('a message after the restart', async () => {
       await publisher.publish('status', 'after');
