@@ -8,7 +8,7 @@ type Json = Record<string, unknown>;
 
 /** A value as one safe line of terminal text. */
 export function plain(value: unknown): string {
-  if (value === null || value === undefined || value === '') return '-';
+  if (value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) return '-';
   const text = Array.isArray(value) ? value.map(plain).join(',') : typeof value === 'object' ? JSON.stringify(value) : String(value);
   return text.replace(/\p{Cc}/gu, '?');
 }
