@@ -46,6 +46,13 @@ export async function freePort(): Promise<number> {
 export interface StackOptions {
   /** Extra keys merged into the sale's config-file entry. */
   sale?: Record<string, unknown>;
+  /**
+   * More sales after the default one, each a config-file entry merged over a copy of the default sale's
+   * (same sandbox account and secrets), so `{ id: 'beta', origins: [...] }` is a whole second sale.
+   */
+  extraSales?: Record<string, unknown>[];
+  /** Extra top-level keys of the config file (e.g. `codes` limits, `maxBodyBytes`). */
+  config?: Record<string, unknown>;
   /** Extra proxy environment variables (e.g. REDIS_URL). */
   env?: Record<string, string>;
   /** How many proxy instances (sharing the store when REDIS_URL is set). Default 1. */
@@ -96,20 +103,21 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const catcher = await startSmtpCatcher();
 
   const configFile = join(dir, 'proxy.json');
+  const defaultSale = {
+    id: SALE_ID,
+    name: 'Acme Token Sale',
+    provider: { url: sandbox.url, apiKey: API_KEY, apiSecret: { env: 'TEST_PROVIDER_SECRET' } },
+    origins: [SALE_ORIGIN],
+    fields: { optional: OPTIONAL_FIELDS },
+    countries: { blocked: ['NORTH KOREA'] },
+    residenceProofNationalities: ['INDIAN'],
+    webhook: { secrets: [{ env: 'TEST_WEBHOOK_SECRET' }] },
+    integratorKeys: [INTEGRATOR_KEY],
+    confirmations: [{ id: 'terms', label: 'I accept the terms of the sale.' }],
+  };
   writeFileSync(configFile, JSON.stringify({
-    sales: [{
-      id: SALE_ID,
-      name: 'Acme Token Sale',
-      provider: { url: sandbox.url, apiKey: API_KEY, apiSecret: { env: 'TEST_PROVIDER_SECRET' } },
-      origins: [SALE_ORIGIN],
-      fields: { optional: OPTIONAL_FIELDS },
-      countries: { blocked: ['NORTH KOREA'] },
-      residenceProofNationalities: ['INDIAN'],
-      webhook: { secrets: [{ env: 'TEST_WEBHOOK_SECRET' }] },
-      integratorKeys: [INTEGRATOR_KEY],
-      confirmations: [{ id: 'terms', label: 'I accept the terms of the sale.' }],
-      ...options.sale,
-    }],
+    ...options.config,
+    sales: [{ ...defaultSale, ...options.sale }, ...(options.extraSales ?? []).map((sale) => ({ ...defaultSale, ...sale }))],
   }));
   const env = {
     PROXY_CONFIG_FILE: configFile,
