@@ -276,9 +276,9 @@ function checkAmount(value: unknown, rules: SaleFieldRules): KycFieldCheck {
   } else if (typeof value === 'string') text = value.trim();
   else return fail(field, 'type');
   const match = DECIMAL.exec(text);
-  const whole = (match?.[1] ?? '').replace(/^0+(?=\d)/, '');
-  const fraction = (match?.[2] ?? '').replace(/0+$/, '');
   if (match === null || (match[1] === '' && match[2] === undefined)) return fail(field, 'format');
+  const whole = (match[1] ?? '').replace(/^0+(?=\d)/, '');
+  const fraction = (match[2] ?? '').replace(/0+$/, '');
   if ((whole + fraction).replace(/^0+/, '').length > MAX_AMOUNT_DIGITS) return fail(field, 'format');
   const normalised = `${whole === '' ? '0' : whole}${fraction === '' ? '' : `.${fraction}`}`;
   // Compared as a double, as the provider's `Float(value) >= 0.01` does.
