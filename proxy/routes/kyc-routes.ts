@@ -1,11 +1,13 @@
 /**
  * The investor's KYC case:
  * - `POST /v1/sales/:sale/kyc` (bearer) `{ submission, confirmations }`: validate with the shared rules,
- *   check every file was uploaded by this investor, then submit once (a retry never submits twice).
+ *   check every file was uploaded by this investor, then submit once: neither the proxy's retry to the
+ *   provider nor the widget resending the same answers makes a second submission.
  * - `GET /v1/sales/:sale/kyc` (bearer): the status in plain terms.
  * - `GET /v1/sales/:sale/kyc/submission` (bearer): the latest submission's answers, to fix a case
  *   from another device (text fields and file keys; no document URLs).
  */
+import { createHash } from 'node:crypto';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { providerToday } from '../contract/birthdate-rule.js';
@@ -19,7 +21,8 @@ import { providerFailure } from '../http/provider-failure.js';
 import { jsonObjectBody } from '../http/request-body.js';
 import { requireSession, type InvestorSession } from '../http/widget-session.js';
 import { isProviderRejection } from '../provider/provider-error.js';
-import type { KycFields } from '../provider/provider-types.js';
+import type { KycFields, ProviderUserKyc } from '../provider/provider-types.js';
+import { toQuery } from '../ost-query.js';
 import type { ProxyDeps } from '../proxy-deps.js';
 import { investorStatus, NOT_SUBMITTED, type InvestorStatus } from '../status/investor-status.js';
 import { uploadKeysOf } from './upload-routes.js';
@@ -84,6 +87,58 @@ function submittedFiles(value: KycSubmissionInput): { field: string; key: string
   return files;
 }
 
+/** How long a sent submission is remembered, to recognise the widget resending it. */
+const SENT_SUBMISSION_TTL_MS = 24 * 3600 * 1000;
+
+/** What the proxy remembers of the last submission it sent for an investor. */
+interface SentSubmission {
+  /** SHA-256 of the provider parameters (no personal data kept in the store). */
+  digest: string;
+  /** The case's submission count before it was sent. */
+  countBefore: number;
+}
+
+function sentSubmissionKey(sale: string, userId: number): string {
+  return `kyc-sent:${sale}:${userId}`;
+}
+
+function submissionDigest(params: Record<string, string | string[]>): string {
+  return createHash('sha256').update(toQuery(params)).digest('base64url');
+}
+
+async function readSentSubmission(deps: ProxyDeps, sale: string, userId: number): Promise<SentSubmission | undefined> {
+  const text = await deps.store.get(sentSubmissionKey(sale, userId));
+  if (text === undefined) return undefined;
+  try {
+    const value = JSON.parse(text) as Partial<SentSubmission>;
+    return typeof value.digest === 'string' && typeof value.countBefore === 'number' ? { digest: value.digest, countBefore: value.countBefore } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The investor's case, or undefined when nothing was submitted yet. */
+async function readCase(session: InvestorSession): Promise<ProviderUserKyc | undefined> {
+  try {
+    return await session.sale.provider.getKyc(session.userId);
+  } catch (error) {
+    if (isProviderRejection(error, 404)) return undefined;
+    throw providerFailure(error);
+  }
+}
+
+/**
+ * When this submission is the widget resending the one the proxy sent last (its answer was lost on the
+ * way to the browser, or the proxy answered 5xx because the outcome was unknown), the status that
+ * submission led to; otherwise undefined. A resend has the same answers, and the case shows that one
+ * submission landed since and that no reviewer has acted on it yet.
+ */
+function resentStatus(sent: SentSubmission | undefined, digest: string, kyc: ProviderUserKyc | undefined): InvestorStatus | undefined {
+  if (sent === undefined || sent.digest !== digest || kyc === undefined || kyc.submission_count !== sent.countBefore + 1) return undefined;
+  const status = investorStatus(kyc);
+  return status.state === 'pending' ? status : undefined;
+}
+
 /** Add the KYC routes to `router`. */
 export function addKycRoutes(router: Router, deps: ProxyDeps): void {
   router.post('/v1/sales/:sale/kyc', async (ctx: Context) => {
@@ -122,9 +177,22 @@ export function addKycRoutes(router: Router, deps: ProxyDeps): void {
     }
     let status: InvestorStatus;
     try {
-      const { kyc } = await session.sale.provider.submitKycOnce(session.userId, toProviderParams(checked.value) as unknown as KycFields);
-      status = investorStatus(kyc);
+      // Submit-once guards against the proxy's own retries to the provider; a retry by the widget (the
+      // same answers sent again after its connection dropped) is recognised here, or it would be a
+      // second submission and a second review.
+      const params = toProviderParams(checked.value);
+      const digest = submissionDigest(params);
+      const [sent, kyc] = await Promise.all([readSentSubmission(deps, sale.id, session.userId), readCase(session)]);
+      const resent = resentStatus(sent, digest, kyc);
+      if (resent !== undefined) {
+        status = resent;
+      } else {
+        const record: SentSubmission = { digest, countBefore: kyc?.submission_count ?? 0 };
+        await deps.store.set(sentSubmissionKey(sale.id, session.userId), JSON.stringify(record), { ttlMs: SENT_SUBMISSION_TTL_MS });
+        status = investorStatus((await session.sale.provider.submitKycOnce(session.userId, params as unknown as KycFields)).kyc);
+      }
     } catch (error) {
+      if (error instanceof ApiError) throw error;
       if (isProviderRejection(error, 400)) {
         const fields = toProblems(providerFieldErrors({ err: { error_data: error.errorData } }));
         throw new ApiError(400, 'invalid_submission', 'The verification service refused some answers.', { fields, cause: error });
