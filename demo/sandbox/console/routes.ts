@@ -13,7 +13,7 @@
  * | `POST /console/clients/:client/cases/:user/:action` | qualify, deny, report, aml, whitelist, reopen, eth, delete |
  * | `GET /console/deliveries?client=` | webhook delivery log |
  * | `GET /console/webhooks`, `POST /console/webhooks/test` | send a test webhook |
- * | `GET /console/style.css` | the stylesheet |
+ * | `GET /console/style.css`, `GET /console/favicon.svg` | the stylesheet and the icon |
  * | `/console/api/…` | the same as JSON, for the CLI (`json-api.ts`) |
  */
 import { readFileSync } from 'node:fs';
@@ -54,16 +54,15 @@ const API_CASE = '/console/api/clients/([^/]+)/cases/([^/]+)';
 export function createConsoleHandler(deps: ConsoleDeps): ConsoleHandler {
   const state: ConsoleState = { csrfToken: createCsrfToken(), testSends: [] };
   const stylesheet = readFileSync(new URL('./style.css', import.meta.url), 'utf8');
+  const favicon = readFileSync(new URL('./favicon.svg', import.meta.url), 'utf8');
+  const asset = (body: string, contentType: string): Reply => ({ status: 200, headers: { ...securityHeaders(), 'Content-Type': contentType, 'Cache-Control': 'no-cache' }, body });
   const target = (match: RegExpExecArray) => resolveCaseTarget(deps.clients, match[1] ?? '', match[2] ?? '');
 
   const routes: Route[] = [
     { method: 'GET', pattern: /^\/console$/, run: () => redirectReply(CONSOLE_PATH, 301) },
     { method: 'GET', pattern: /^\/console\/$/, run: (_req, url) => showCaseList(deps, url) },
-    {
-      method: 'GET',
-      pattern: /^\/console\/style\.css$/,
-      run: () => ({ status: 200, headers: { ...securityHeaders(), 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'no-cache' }, body: stylesheet }),
-    },
+    { method: 'GET', pattern: /^\/console\/style\.css$/, run: () => asset(stylesheet, 'text/css; charset=utf-8') },
+    { method: 'GET', pattern: /^\/console\/favicon\.svg$/, run: () => asset(favicon, 'image/svg+xml') },
     { method: 'GET', pattern: new RegExp(`^${CASE}$`), run: (_req, url, m) => showCase(deps, state, target(m), url) },
     {
       method: 'POST',

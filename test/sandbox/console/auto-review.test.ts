@@ -13,10 +13,9 @@ import { loadConfig } from '../../../demo/sandbox/config.js';
 import { autoReviewDecision, createAutoReview, type AutoReview } from '../../../demo/sandbox/console/auto-review.js';
 import { startLocalSandbox } from '../../../demo/sandbox/main.js';
 import { ManualClock } from '../../../demo/sandbox/webhooks/manual-clock.js';
-import { signRequest, toQuery, type ParamValue } from '../../../proxy/signer.js';
 import { T0 } from '../webhooks/helpers.js';
 import { call } from '../api/helpers.js';
-import { csrfFrom, DOCUMENT_KEY, eventually, getPage, KEY_7, postForm, SECRET_7, SELFIE_KEY, startConsoleHarness, type ConsoleHarness } from './helpers.js';
+import { csrfFrom, DOCUMENT_KEY, eventually, getPage, KEY_7, postForm, SECRET_7, SELFIE_KEY, startConsoleHarness, submitWithUploads, type ConsoleHarness } from './helpers.js';
 
 type KycData = { user_kyc: Record<string, string> };
 /** The console API's answer for one case (the parts read here). */
@@ -153,36 +152,6 @@ describe('auto-review across a restart', () => {
 });
 
 describe('auto-review in npm run sandbox', () => {
-  /** Run the local sandbox with `env`, create a user, upload two files and submit KYC; returns the user id. */
-  async function submitThroughLocalSandbox(sandbox: { url: string }, credentials: { apiKey: string; apiSecret: string }): Promise<number> {
-    const api = async (method: 'GET' | 'POST', path: string, params: Record<string, ParamValue> = {}) => {
-      const wire = toQuery(signRequest(path, params, credentials));
-      const response = method === 'GET'
-        ? await fetch(`${sandbox.url}${path}?${wire}`)
-        : await fetch(`${sandbox.url}${path}`, { method, body: wire, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-      return (await response.json()) as { data: any };
-    };
-    const userId = (await api('POST', '/api/v2/users', { email: 'local@example.com' })).data.user.id as number;
-    const forms = (await api('GET', '/api/v2/users-kyc/pre-signed-urls/for-post', { files: { document_id: 'image/jpeg', selfie: 'image/jpeg' } })).data
-      .file_upload_post as Record<string, { url: string; fields: Record<string, string> }>;
-    const paths: Record<string, string> = {};
-    for (const [name, form] of Object.entries(forms)) {
-      const data = new FormData();
-      for (const [field, value] of Object.entries(form.fields)) data.append(field, value);
-      data.append('file', new Blob([new Uint8Array(210 * 1024)], { type: 'image/jpeg' }), `${name}.jpg`);
-      const upload = await fetch(form.url, { method: 'POST', body: data });
-      assert.equal(upload.status, 204);
-      paths[name] = form.fields['key'] as string;
-    }
-    const submitted = await api('POST', `/api/v2/users-kyc/${userId}`, {
-      first_name: 'Ada', last_name: 'Lovelace', birthdate: '10/12/1990', country: 'india', nationality: 'indian', document_id_number: 'P1',
-      document_id_file_path: paths['document_id'] ?? '', selfie_file_path: paths['selfie'] ?? '', ethereum_address: '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed',
-      estimated_participation_amount: 1, street_address: 'x', city: 'x', state: 'x', postal_code: 'x',
-    });
-    assert.equal(submitted.data?.user_kyc?.kyc_status, 'pending', JSON.stringify(submitted));
-    return userId;
-  }
-
   const credentials = { apiKey: 'e'.repeat(32), apiSecret: 'f'.repeat(32) };
 
   it('is off by default', async () => {
@@ -193,7 +162,7 @@ describe('auto-review in npm run sandbox', () => {
       assert.ok(lines.includes('auto-review off (set SANDBOX_AUTO_REVIEW_SECONDS to turn it on)'));
       assert.ok(lines.some((line) => line === `review console: ${sandbox.url}/console/ (no login: local use only)`));
       assert.equal(existsSync(join(dataDir, 'auto-review.sqlite')), false);
-      const userId = await submitThroughLocalSandbox(sandbox, credentials);
+      const userId = await submitWithUploads(sandbox.url, credentials, { email: 'local@example.com' });
       const shown = (await (await fetch(`${sandbox.url}/console/api/clients/1/cases/${userId}`)).json()) as ShownCase;
       assert.equal(shown.user_kyc.kyc_status, 'pending');
     } finally {
@@ -209,7 +178,7 @@ describe('auto-review in npm run sandbox', () => {
     const sandbox = await startLocalSandbox(loadConfig(env), { SANDBOX_S3_PORT: '0' }, (line) => lines.push(line));
     try {
       assert.ok(lines.some((line) => line.startsWith('auto-review on: 0 s after each KYC submission')));
-      const userId = await submitThroughLocalSandbox(sandbox, credentials);
+      const userId = await submitWithUploads(sandbox.url, credentials, { email: 'local@example.com' });
       const approved = await eventually(async () => {
         const shown = (await (await fetch(`${sandbox.url}/console/api/clients/1/cases/${userId}`)).json()) as ShownCase;
         return shown.user_kyc.kyc_status === 'approved' ? shown : undefined;

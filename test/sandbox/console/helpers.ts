@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { QueryParams } from '../../../proxy/signer.js';
+import { signRequest, toQuery, type ParamValue, type QueryParams } from '../../../proxy/signer.js';
 import { createSandbox, type Sandbox } from '../../../demo/sandbox/app.js';
 import { parseClient, type ClientConfig } from '../../../demo/sandbox/config.js';
 import type { EventSink } from '../../../demo/sandbox/ports.js';
@@ -191,4 +191,48 @@ export async function postForm(baseUrl: string, path: string, fields: [string, s
     headers: { 'content-type': 'application/x-www-form-urlencoded', origin: baseUrl, 'sec-fetch-site': 'same-origin', ...headers },
   });
   return { status: response.status, headers: response.headers, text: await response.text() };
+}
+
+/** A 1×1 PNG, padded to the provider's 200 KB minimum (decoders ignore what follows the image). */
+export function paddedPng(): Uint8Array {
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+  const bytes = new Uint8Array(210 * 1024);
+  bytes.set(png);
+  return bytes;
+}
+
+/**
+ * Against a sandbox with the real S3 stand-in (`startLocalSandbox`): create a user, upload the ID
+ * document and the selfie (both PNG) through the presigned POST forms, and submit KYC with every field
+ * the default client collects. Returns the user id.
+ */
+export async function submitWithUploads(sandboxUrl: string, credentials: { apiKey: string; apiSecret: string }, person: { email: string; lastName?: string }): Promise<number> {
+  const api = async (method: 'GET' | 'POST', path: string, params: Record<string, ParamValue> = {}): Promise<{ status: number; body: any }> => {
+    const wire = toQuery(signRequest(path, params, credentials));
+    const response =
+      method === 'GET'
+        ? await fetch(`${sandboxUrl}${path}?${wire}`)
+        : await fetch(`${sandboxUrl}${path}`, { method, body: wire, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    return { status: response.status, body: await response.json() };
+  };
+  const created = await api('POST', '/api/v2/users', { email: person.email });
+  if (created.status !== 200) throw new Error(`create user failed: ${JSON.stringify(created.body)}`);
+  const userId = created.body.data.user.id as number;
+  const forms = await api('GET', '/api/v2/users-kyc/pre-signed-urls/for-post', { files: { document_id: 'image/png', selfie: 'image/png' } });
+  const paths: Record<string, string> = {};
+  for (const [name, form] of Object.entries(forms.body.data.file_upload_post as Record<string, { url: string; fields: Record<string, string> }>)) {
+    const data = new FormData();
+    for (const [field, value] of Object.entries(form.fields)) data.append(field, value);
+    data.append('file', new Blob([paddedPng()], { type: 'image/png' }), `${name}.png`);
+    const upload = await fetch(form.url, { method: 'POST', body: data });
+    if (upload.status !== 204) throw new Error(`upload failed: ${upload.status} ${await upload.text()}`);
+    paths[name] = form.fields['key'] as string;
+  }
+  const submitted = await api('POST', `/api/v2/users-kyc/${userId}`, {
+    first_name: 'Ada', last_name: person.lastName ?? 'Lovelace', birthdate: '10/12/1990', country: 'india', nationality: 'indian', document_id_number: 'P1',
+    document_id_file_path: paths['document_id'] ?? '', selfie_file_path: paths['selfie'] ?? '', ethereum_address: '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed',
+    estimated_participation_amount: 1, street_address: '1 Main St', city: 'Pune', state: 'MH', postal_code: '411028',
+  });
+  if (submitted.status !== 200) throw new Error(`submit failed: ${JSON.stringify(submitted.body)}`);
+  return userId;
 }

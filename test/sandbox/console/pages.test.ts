@@ -118,7 +118,7 @@ describe('review console pages', () => {
     );
     assert.equal(page.headers.get('x-frame-options'), 'DENY');
     assert.equal(page.headers.get('x-content-type-options'), 'nosniff');
-    assert.equal(page.headers.get('referrer-policy'), 'no-referrer');
+    assert.equal(page.headers.get('referrer-policy'), 'same-origin');
     assert.equal(page.headers.get('cache-control'), 'no-store');
     const list = await getPage(h.url, '/console/');
     assert.match(list.headers.get('content-security-policy') ?? '', /img-src 'self';/);

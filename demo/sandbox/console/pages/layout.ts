@@ -36,8 +36,8 @@ export function layout(parts: PageParts): SafeHtml {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
 <title>${parts.title} · KYC sandbox review console</title>
+<link rel="icon" href="/console/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/console/style.css">
 </head>
 <body>
