@@ -8,7 +8,7 @@
  * - `POST /v1/sales/:sale/host-sessions` (integrator key): the sale's backend vouches for an email it
  *   has verified itself and receives a widget token for it (host-authenticated mode).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { normalizeEmail } from '../codes.js';
@@ -34,9 +34,12 @@ function readEmail(body: Record<string, unknown>): string {
   return normalizeEmail(email);
 }
 
-/** A stable, non-reversible handle of an email for store keys (no personal data in Redis). */
-function emailKey(sale: string, email: string): string {
-  return createHash('sha256').update(`${sale}\u0000${email}`).digest('base64url');
+/**
+ * A stable, non-reversible handle of an email for store keys (no personal data in Redis). Keyed with the
+ * code pepper: a plain hash of an address can be reversed by hashing a list of likely addresses.
+ */
+function emailKey(pepper: string, sale: string, email: string): string {
+  return createHmac('sha256', pepper).update(JSON.stringify(['send-limits', sale, email])).digest('base64url');
 }
 
 function tooMany(message: string, retryAfterSeconds: number, code = 'rate_limited'): ApiError {
@@ -73,7 +76,7 @@ export function addSignInRoutes(router: Router, deps: ProxyDeps): void {
     const origin = callerOrigin(ctx, deps, sale);
     const body = jsonObjectBody(ctx);
     const email = readEmail(body);
-    const who = emailKey(sale.config.id, email);
+    const who = emailKey(deps.config.codePepper.reveal(), sale.config.id, email);
 
     const perIp = await checkRateLimit(deps.store, `rate:codes-ip:${sale.config.id}:${ctx.ip}`, { limit: limits.sendsPerIpPerHour, windowMs: HOUR_MS });
     if (!perIp.allowed) throw tooMany('Too many codes were requested from this network. Please wait and try again.', perIp.retryAfterSeconds);
