@@ -54,8 +54,9 @@ export interface CaseListEntry {
   lastName: string;
 }
 
-/** Cases per page unless asked otherwise; at most {@link MAX_PER_PAGE}. */
+/** Cases per page unless asked otherwise. */
 export const DEFAULT_PER_PAGE = 25;
+/** The most cases one page may hold (`limit`). */
 export const MAX_PER_PAGE = 100;
 const BATCH = 500;
 

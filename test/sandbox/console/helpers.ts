@@ -15,15 +15,20 @@ import { startWebhookDispatcher, type WebhookDispatcher } from '../../../demo/sa
 import { call, MemoryFileStore } from '../api/helpers.js';
 import { SECRET_A, startReceiver, type Receiver } from '../webhooks/helpers.js';
 
+/** Client 7's API key and secret (the docs' test values). */
 export const KEY_7 = '28ad8ebb00c8469e1e32156849e94b3f';
+/** See {@link KEY_7}. */
 export const SECRET_7 = '35f346e5ef825ed4499da98a6ac6b401';
 const KEY_8 = 'a'.repeat(32);
 const SECRET_8 = 'b'.repeat(32);
 
-/** The ID document (a PDF) and the selfie (an image) every test submission uses. */
+/** The ID document (a PDF) every client 7 test submission uses. */
 export const DOCUMENT_KEY = '7/d/4ae058629d4b384edcda8decdfbf0dd1';
+/** The selfie (a JPEG) every client 7 test submission uses. */
 export const SELFIE_KEY = '7/i/4ae058629d4b384edcda8decdfbf0dd2';
+/** Client 8's ID document (a PDF). */
 export const CLIENT_8_DOCUMENT_KEY = '8/d/4ae058629d4b384edcda8decdfbf0dd1';
+/** Client 8's selfie (a PNG). */
 export const CLIENT_8_SELFIE_KEY = '8/i/4ae058629d4b384edcda8decdfbf0dd2';
 
 /** Where client 7's webhook is registered on the receiver (trailing slash included: it is signed). */
