@@ -86,9 +86,11 @@ function isFormBody(contentType: string | undefined): boolean {
   return contentType.split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
 }
 
-function send(res: ServerResponse, response: ApiResponse, closeConnection = false): void {
+function send(res: ServerResponse, response: ApiResponse, nowMs: number, closeConnection = false): void {
   const body = JSON.stringify(response.body);
   const headers: Record<string, string | number> = {
+    // The server's own clock (tests move it), which clients read to correct their request_timestamp.
+    Date: new Date(nowMs).toUTCString(),
     'Content-Type': response.plain ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(body),
   };
@@ -163,11 +165,11 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     // The console is not part of the provider's API: it is routed before the API's 404 `ac_1` catch-all.
     if (reviewConsole && isConsolePath(req.url ?? '/')) return reviewConsole(req, res);
     handle(req).then(
-      ({ response, close }) => send(res, response, close),
+      ({ response, close }) => send(res, response, now(), close),
       (error: unknown) => {
         // Any bug answers like Rails' rescue: 500 `swr`, and the server keeps serving.
         console.error('[sandbox] unhandled error', error);
-        if (!res.headersSent) send(res, failure(500, 'swr', MESSAGES.somethingWentWrong));
+        if (!res.headersSent) send(res, failure(500, 'swr', MESSAGES.somethingWentWrong), now());
         else res.destroy();
       },
     );

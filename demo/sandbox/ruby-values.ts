@@ -37,7 +37,11 @@ export function isBlank(value: unknown): boolean {
   return false;
 }
 
-/** Ruby `String#strip`: whitespace and NUL at both ends. */
+/**
+ * Ruby 2.4 `String#strip`: ASCII whitespace (`\t \n \v \f \r` and space) at the start, and ASCII
+ * whitespace or NUL at the end. Unicode spaces (no-break space, ideographic space…) are kept, unlike
+ * JavaScript's `\s`.
+ */
 export function rubyStrip(text: string): string {
-  return text.replace(/^[\s\0]+|[\s\0]+$/g, '');
+  return text.replace(/^[\t\n\v\f\r ]+/, '').replace(/[\t\n\v\f\r \0]+$/, '');
 }
