@@ -6,8 +6,10 @@
  * The choices, against ioredis' defaults:
  * - `enableOfflineQueue: false`. By default a command issued while disconnected waits in an unbounded
  *   queue and is sent whenever the connection returns, possibly long after the caller gave up (an `INCR`
- *   for a request already answered 503 would still count). Instead {@link RedisConnection.run} waits for
- *   the connection itself, up to the operation's deadline, and sends nothing once the deadline passed.
+ *   for a request already answered 503 would still count). Instead {@link RedisConnection.run} fails at
+ *   once while Redis is known to be unreachable (the last connection attempt failed), waits for the
+ *   attempt under way when there is one (at start, or right after a drop), and sends nothing once the
+ *   operation's deadline passed.
  * - `maxRetriesPerRequest: 0` and `autoResendUnfulfilledCommands: false`. A command in flight when the
  *   connection drops is rejected at once instead of being re-sent after the reconnect: Redis may have
  *   executed it already, and none of our writes may run twice.
@@ -90,21 +92,42 @@ export function openRedisConnection(url: string, settings: RedisConnectionSettin
     reportedThisOutage = false;
   });
 
-  // One promise per outage that every waiting operation shares (one listener, not one per request).
-  let nextReady: Promise<void> | undefined;
-  function untilReady(): Promise<void> {
-    if (client.status === 'ready') return Promise.resolve();
-    nextReady ??= new Promise((resolve) => {
-      client.once('ready', () => {
-        nextReady = undefined;
-        resolve();
-      });
+  function unreachable(command: string, problem: string): RedisStoreError {
+    return new RedisStoreError('unavailable', `Redis at ${where} is unreachable (${problem}); ${command} not sent, reconnecting`);
+  }
+
+  /**
+   * Whether the connection is usable, as the problem that makes it not (`undefined`: ready). At once
+   * while it is ready, and while Redis is known to be unreachable (the last attempt failed), so a long
+   * outage costs a request nothing but its 503. Otherwise (starting up, or just disconnected) it waits
+   * for the outcome of the connection attempt under way.
+   */
+  let nextAttempt: Promise<string | undefined> | undefined;
+  /** Ends the wait for {@link nextAttempt} (on close: ioredis says nothing about that attempt any more). */
+  let abandonAttempt: (() => void) | undefined;
+  function connectionProblem(): Promise<string | undefined> {
+    if (client.status === 'ready') return Promise.resolve(undefined);
+    if (lastProblem !== undefined) return Promise.resolve(lastProblem);
+    // One promise, and one pair of listeners, shared by every operation waiting on this attempt.
+    nextAttempt ??= new Promise((resolve) => {
+      const settle = (problem: string | undefined) => {
+        nextAttempt = undefined;
+        abandonAttempt = undefined;
+        client.off('ready', onReady);
+        client.off('error', onFailure);
+        resolve(problem);
+      };
+      const onReady = () => settle(undefined);
+      const onFailure = (error: Error) => settle(error.message);
+      abandonAttempt = () => settle(undefined);
+      client.on('ready', onReady);
+      client.on('error', onFailure);
     });
-    return nextReady;
+    return nextAttempt;
   }
 
   function closedError(command: string): RedisStoreError {
-    return new RedisStoreError('closed', `Redis ${command}: the store is closed`);
+    return new RedisStoreError('closed', `The Redis store is closed: ${command} not sent`);
   }
 
   function timeoutError(command: string): RedisStoreError {
@@ -139,9 +162,11 @@ export function openRedisConnection(url: string, settings: RedisConnectionSettin
       }, timeoutMs);
     });
     const attempt = (async () => {
-      await untilReady();
+      const problem = await connectionProblem();
+      if (closed) throw closedError(command);
       // The caller was already told "unavailable": do not send a command it no longer waits for.
-      if (expired || closed) throw closedError(command);
+      if (expired) throw timeoutError(command);
+      if (problem !== undefined) throw unreachable(command, problem);
       return work(client);
     })();
     try {
@@ -157,6 +182,8 @@ export function openRedisConnection(url: string, settings: RedisConnectionSettin
   async function close(): Promise<void> {
     if (closed) return;
     closed = true;
+    // ioredis stays silent about a connection closed on purpose: nobody would tell these waiters.
+    abandonAttempt?.();
     if (client.status === 'ready') {
       const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
       let timer: NodeJS.Timeout | undefined;

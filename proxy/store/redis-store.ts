@@ -24,8 +24,9 @@ export interface RedisStoreOptions {
    */
   keyPrefix?: string;
   /**
-   * The longest an operation may take, in ms, waiting for a lost connection included; then it rejects
-   * with a {@link RedisStoreError} of kind `unavailable`. Default 2000.
+   * The longest an operation may take, in ms: waiting for a connection attempt under way (at start, or
+   * just after a drop) and for Redis' answer included; then it rejects with a {@link RedisStoreError} of
+   * kind `unavailable`. While Redis is known to be unreachable, operations reject at once. Default 2000.
    */
   timeoutMs?: number;
   /**
@@ -59,7 +60,7 @@ type CommandsClient = Redis & {
 /**
  * Create a shared store on the Redis at `url` (`redis://[[user]:password@]host[:port][/db]`, or
  * `rediss://` for TLS). It connects at once and reconnects by itself; operations made while Redis is
- * unreachable reject with a {@link RedisStoreError} within `timeoutMs`.
+ * unreachable reject with a {@link RedisStoreError} (at once, or within `timeoutMs`).
  */
 export function createRedisStore(url: string, options: RedisStoreOptions = {}): SharedStore {
   const prefix = options.keyPrefix ?? '';

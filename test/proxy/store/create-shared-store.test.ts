@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { createSharedStore } from '../../../proxy/store/create-shared-store.js';
 import { RedisStoreError } from '../../../proxy/store/redis-store-error.js';
 import type { SharedStore } from '../../../proxy/store/shared-store.js';
@@ -41,12 +42,22 @@ describe('createSharedStore', () => {
   });
 
   test('passes the deadline and the error hook to the Redis store', async () => {
-    const unused = await startRedisServer();
-    const url = unused.url;
-    await unused.stop();
+    // A server that accepts connections and never answers: only the deadline ends the wait.
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => void sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const hanging = open({ redisUrl: `redis://127.0.0.1:${port}`, timeoutMs: 100 });
+      await assert.rejects(hanging.ping(), (error) => error instanceof RedisStoreError && error.kind === 'unavailable' && /no connection within 100 ms/.test(error.message));
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+
     const reported: unknown[] = [];
-    const store = open({ redisUrl: url, timeoutMs: 100, onError: (error) => reported.push(error) });
-    await assert.rejects(store.ping(), (error) => error instanceof RedisStoreError && error.kind === 'unavailable' && /within 100 ms/.test(error.message));
-    assert.ok(reported.length > 0);
+    const refused = open({ redisUrl: `redis://127.0.0.1:${port}`, onError: (error) => reported.push(error) });
+    await assert.rejects(refused.ping(), (error) => error instanceof RedisStoreError && /ECONNREFUSED/.test(error.message));
+    assert.ok(reported.some((error) => error instanceof RedisStoreError && /ECONNREFUSED/.test(error.message)));
   });
 });

@@ -1,5 +1,6 @@
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { createRedisStore, type RedisStoreOptions } from '../../../proxy/store/redis-store.js';
 import { RedisStoreError } from '../../../proxy/store/redis-store-error.js';
@@ -175,6 +176,23 @@ describe('Redis store', () => {
       await inspector.call('CLIENT', 'UNPAUSE');
     }
     await waitFor('the store to answer again', async () => (await store.set('k', 'again', { ttlMs: 60_000 })) && (await store.get('k')) === 'again');
+  });
+
+  test('an operation waiting for the connection when the store closes rejects as closed', async () => {
+    // A server that accepts connections and never answers keeps the store waiting for its handshake.
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => void sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const store = createRedisStore(`redis://127.0.0.1:${(silent.address() as AddressInfo).port}`, { timeoutMs: 60_000 });
+      const pending = store.get('k');
+      await waitFor('the store to connect', () => sockets.size >= 1);
+      await store.close();
+      await assert.rejects(pending, (error) => error instanceof RedisStoreError && error.kind === 'closed' && /GET not sent/.test(error.message));
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   test('a Redis that cannot be reached fails ping with a clear error that names no password', async () => {
