@@ -64,7 +64,12 @@ export function addStatusStreamRoute(router: Router, deps: ProxyDeps, options: {
       void unsubscribe().catch(() => undefined);
       if (!stream.writableEnded) {
         if (reason === 'token_expired') stream.write(eventText('reauth', { reason }));
-        if (reason === 'shutdown') stream.write('retry: 1000\n\n');
+        if (reason === 'shutdown') {
+          stream.write('retry: 1000\n\n');
+          // The server is closing and waits for every connection: hang up once the stream's last bytes
+          // are out, rather than leave the connection idle until the client drops it.
+          ctx.res.once('finish', () => ctx.req.socket.end());
+        }
         stream.end();
       }
     }
