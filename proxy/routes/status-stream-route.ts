@@ -4,9 +4,9 @@
  *
  * The widget reads it with `fetch` (the token goes in the `Authorization` header, never in a URL, which
  * rules out `EventSource`). Events: `status` (data: `InvestorStatus`, id: the investor's event number)
- * and `reauth` when the token expires (the widget refreshes and reconnects with `Last-Event-ID`, and
- * receives what it missed). A comment line every 15 s keeps proxies and load balancers from closing an
- * idle connection. Shutdown ends streams with a `retry` hint so widgets reconnect to another instance.
+ * and `reauth` shortly before the token expires (the widget refreshes it while it is still valid,
+ * reconnects with `Last-Event-ID`, and receives what it missed). A comment line every 15 s keeps proxies
+ * and load balancers from closing an idle connection. Shutdown ends streams with a `retry` hint so widgets reconnect to another instance.
  */
 import { PassThrough } from 'node:stream';
 import type Router from '@koa/router';
@@ -18,6 +18,11 @@ import { currentStatus } from './kyc-routes.js';
 
 /** Default heartbeat interval. */
 export const HEARTBEAT_MS = 15_000;
+/**
+ * How long before its token expires a stream asks for a new one: the widget refreshes with the token it
+ * has, which must still be valid then, whatever the network's delay.
+ */
+export const REAUTH_AHEAD_MS = 20_000;
 
 function eventText(name: string, data: unknown, id?: number): string {
   return `${id !== undefined ? `id: ${id}\n` : ''}event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
@@ -48,7 +53,7 @@ export function addStatusStreamRoute(router: Router, deps: ProxyDeps, options: {
     const unsubscribe = await deps.statusHub.subscribe(sale, userId, (event) => (ready ? send(event) : buffered.push(event)));
 
     const heartbeat = setInterval(() => stream.write(': keep-alive\n\n'), heartbeatMs);
-    const msUntilExpiry = session.claims.exp * 1000 - deps.now();
+    const msUntilExpiry = session.claims.exp * 1000 - REAUTH_AHEAD_MS - deps.now();
     const expiry = setTimeout(() => close('token_expired'), Math.max(0, Math.min(msUntilExpiry, 2 ** 31 - 1)));
     const handle = { close };
     deps.streams.add(handle);
