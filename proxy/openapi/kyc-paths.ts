@@ -5,7 +5,7 @@
  */
 import { HEARTBEAT_MS } from '../routes/status-stream-route.js';
 import type { JsonSchema, PathItemObject } from './openapi-types.js';
-import { errorResponses, INTERNAL, JSON_BODY, parameterRef, PROVIDER, textResponse, UNKNOWN_SALE, WIDGET_TOKEN, jsonResponse } from './responses.js';
+import { errorResponses, INTERNAL, JSON_BODY, parameterRef, PROVIDER, STORE, textResponse, UNKNOWN_SALE, WIDGET_TOKEN, jsonResponse } from './responses.js';
 import { schemaRef } from './schemas.js';
 
 /** The Ethereum check's component schemas. */
@@ -86,6 +86,7 @@ export const KYC_PATHS: Readonly<Record<string, PathItemObject>> = {
           { status: 400, code: 'invalid_request', when: 'the files are not valid (see `fields`: `files` with rule `format`; `files[i].field` with `format`, `not_collected` or `too_many_files`; `files[i].contentType` with `file_type`).' },
           { status: 429, code: 'rate_limited', when: 'too many upload requests this hour.', retryAfter: true },
           ...PROVIDER,
+          ...STORE,
           ...INTERNAL,
         ]),
       },
@@ -110,6 +111,7 @@ export const KYC_PATHS: Readonly<Record<string, PathItemObject>> = {
           { status: 409, code: 'submission_in_progress', when: 'another submission of this investor is being sent.', retryAfter: true },
           { status: 409, code: 'kyc_closed', when: 'the case is already decided and cannot be changed.' },
           ...PROVIDER,
+          ...STORE,
           ...INTERNAL,
         ]),
       },
@@ -123,7 +125,7 @@ export const KYC_PATHS: Readonly<Record<string, PathItemObject>> = {
       security: SECURITY,
       responses: {
         '200': jsonResponse('The status (`not_submitted` before the first submission).', schemaRef('StatusAnswer')),
-        ...errorResponses([...WIDGET_TOKEN, ...PROVIDER, ...INTERNAL]),
+        ...errorResponses([...WIDGET_TOKEN, ...PROVIDER, ...STORE, ...INTERNAL]),
       },
     },
   },
@@ -166,7 +168,7 @@ export const KYC_PATHS: Readonly<Record<string, PathItemObject>> = {
       'x-events': { status: schemaRef('InvestorStatus'), reauth: schemaRef('ReauthEvent'), unavailable: schemaRef('UnavailableEvent') },
       responses: {
         '200': textResponse('The event stream (`text/event-stream; charset=utf-8`, `Cache-Control: no-store`); it stays open until the token expires, the client leaves or the proxy shuts down.', 'text/event-stream', { type: 'string' }),
-        ...errorResponses([...WIDGET_TOKEN, ...INTERNAL]),
+        ...errorResponses([...WIDGET_TOKEN, ...STORE, ...INTERNAL]),
       },
     },
   },

@@ -174,3 +174,8 @@ export const PROVIDER: readonly ErrorCase[] = [
   { status: 503, code: 'provider_busy', when: 'the verification service is rate limiting the proxy.', retryAfter: true },
   { status: 504, code: 'provider_timeout', when: 'the verification service did not answer in time.', retryAfter: true },
 ];
+
+/** Routes that use the shared store: a Redis outage is answered by the error handler. */
+export const STORE: readonly ErrorCase[] = [
+  { status: 503, code: 'temporarily_unavailable', when: 'the shared store (Redis) is unreachable for a moment.', retryAfter: true },
+];

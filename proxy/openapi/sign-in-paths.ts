@@ -3,7 +3,7 @@
  * code, a refreshed session, and a session vouched for by the sale's backend with its integrator key.
  */
 import type { JsonSchema, PathItemObject } from './openapi-types.js';
-import { errorResponses, INTERNAL, JSON_BODY, ORIGIN, PARSED_BODY, parameterRef, PROVIDER, UNKNOWN_SALE, WIDGET_TOKEN, jsonResponse } from './responses.js';
+import { errorResponses, INTERNAL, JSON_BODY, ORIGIN, PARSED_BODY, parameterRef, PROVIDER, STORE, UNKNOWN_SALE, WIDGET_TOKEN, jsonResponse } from './responses.js';
 import { schemaRef } from './schemas.js';
 
 const EMAIL: JsonSchema = { type: 'string', maxLength: 254, description: 'The investor\'s email address (compared without regard to case).', examples: ['ann@example.com'] };
@@ -62,6 +62,7 @@ export const SIGN_IN_PATHS: Readonly<Record<string, PathItemObject>> = {
           { status: 429, code: 'rate_limited', when: 'too many codes for this address or from this network this hour.', retryAfter: true },
           { status: 429, code: 'resend_too_soon', when: 'a code was sent to this address a moment ago.', retryAfter: true },
           { status: 503, code: 'mail_unavailable', when: 'the mail server refused or is unreachable; ask again at once.', retryAfter: true },
+          ...STORE,
           ...INTERNAL,
         ]),
       },
@@ -85,6 +86,7 @@ export const SIGN_IN_PATHS: Readonly<Record<string, PathItemObject>> = {
           { status: 400, code: 'code_expired', when: 'the code expired or was already used: ask for a new one.' },
           { status: 400, code: 'code_too_many_attempts', when: 'too many wrong codes: ask for a new one.' },
           ...PROVIDER,
+          ...STORE,
           ...INTERNAL,
         ]),
       },

@@ -66,7 +66,7 @@ export const WEBHOOK_PATHS: Readonly<Record<string, PathItemObject>> = {
           { status: 413, code: 'body_too_large', when: 'the body is larger than the proxy accepts.' },
           { status: 415, code: 'unsupported_media_type', when: 'the body is not `application/x-www-form-urlencoded`.' },
           ...INTERNAL,
-          { status: 503, code: 'temporarily_unavailable', when: 'the event could not be recorded (shared store down); the provider\'s retry will be applied.' },
+          { status: 503, code: 'temporarily_unavailable', when: 'the event could not be recorded (the shared store is unreachable); the provider\'s retry will be applied.' },
         ]),
       },
     },

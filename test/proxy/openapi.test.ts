@@ -6,13 +6,18 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
 import type Router from '@koa/router';
 import type Koa from 'koa';
+import { createProxy } from '../../proxy/create-proxy.js';
 import { openApiDocument } from '../../proxy/openapi/openapi-document.js';
 import type { HttpMethod, JsonSchema, OpenApiDocument, OperationObject, ParameterObject, Reference } from '../../proxy/openapi/openapi-types.js';
-import { signWebhook } from '../../proxy/signer.js';
+import { parseQuery } from '../../proxy/ost-query.js';
+import { signWebhook, type WebhookEvent } from '../../proxy/signer.js';
+import { RedisStoreError } from '../../proxy/store/redis-store-error.js';
+import type { SharedStore } from '../../proxy/store/shared-store.js';
 import { api, openStatusStream, signIn, uniqueEmail, uploadDocuments, validSubmission, type ApiAnswer, type ApiOptions, type Investor } from './support/investor.js';
-import { assertFetchResponse, assertMatchesSchema, assertResponseMatches, assertStreamEventMatches, compileDocumentSchema, createDocumentAjv, findOperation } from './support/openapi-check.js';
+import { assertFetchResponse, assertMatchesSchema, assertRequestMatches, assertResponseMatches, assertStreamEventMatches, compileDocumentSchema, createDocumentAjv, findOperation } from './support/openapi-check.js';
 import { INTEGRATOR_KEY, SALE_ID, SALE_ORIGIN, startStack, WEBHOOK_SECRET, type Stack } from './support/proxy-stack.js';
 
 const METHODS: readonly HttpMethod[] = ['get', 'post'];
@@ -94,20 +99,46 @@ function pathParameters(operation: OperationObject): string[] {
     .map((parameter) => parameter.name);
 }
 
-/** A widget-route call through `api`, checked against the document; returns the answer. */
-async function checked(path: string, options: ApiOptions = {}): Promise<ApiAnswer> {
-  const answer = await api(stack, path, options);
+/**
+ * A widget-route call through `api`, checked against the document; returns the answer. With
+ * `validRequest`, the body sent must match the documented request body too.
+ */
+async function checked(path: string, options: ApiOptions & { validRequest?: boolean } = {}): Promise<ApiAnswer> {
   const method = options.method ?? (options.body === undefined ? 'GET' : 'POST');
   const fullPath = path.startsWith('/') ? path : `/v1/sales/${SALE_ID}/${path}`;
+  if (options.validRequest === true) assertRequestMatches(document, { method, path: fullPath, body: options.body });
+  const answer = await api(stack, path, options);
   assertResponseMatches(document, { method, path: fullPath, status: answer.status, contentType: answer.headers.get('content-type'), body: answer.body, headers: answer.headers });
   return answer;
 }
 
-/** A raw request checked against the document; returns the parsed body. */
-async function checkedFetch(method: string, path: string, init: { headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; headers: Headers; body: any }> {
-  const response = await fetch(`${stack.proxyUrl}${path}`, { method, ...init, signal: AbortSignal.timeout(10_000) });
+/** A raw request (to the stack's proxy, or `baseUrl`) checked against the document; returns the parsed body. */
+async function checkedFetch(method: string, path: string, init: { headers?: Record<string, string>; body?: string; baseUrl?: string } = {}): Promise<{ status: number; headers: Headers; body: any }> {
+  const { baseUrl = stack.proxyUrl, ...request } = init;
+  const response = await fetch(`${baseUrl}${path}`, { method, ...request, signal: AbortSignal.timeout(10_000) });
   const { status, headers } = response;
   return { status, headers, body: await assertFetchResponse(document, method, response) };
+}
+
+const FORM = { 'Content-Type': 'application/x-www-form-urlencoded' };
+
+/** The URL the provider signs webhooks for (the proxy's public URL). */
+function webhookUrl(): string {
+  return `${stack.proxyUrl}/webhooks/${SALE_ID}`;
+}
+
+/** A provider case event about `userId`, as the provider sends it (before signing). */
+function caseEvent(userId: string): WebhookEvent {
+  return {
+    id: `openapi${Date.now()}${Math.floor(Math.random() * 1e6)}`,
+    name: 'kyc_status_update',
+    type: 'user_kyc',
+    source: 'kyc_system',
+    version: 'v1',
+    description: 'user kyc state has changed',
+    created_at: Math.floor(Date.now() / 1000),
+    data: { result_type: 'user_kyc', user_kyc: { user_id: userId, kyc_status: 'pending', admin_status: 'unprocessed', aml_status: 'pending', whitelist_status: 'unprocessed', submission_count: 1 } },
+  };
 }
 
 describe('the document', () => {
@@ -257,7 +288,7 @@ describe('real answers match the document', () => {
     const broken = await checkedFetch('POST', `/v1/sales/${SALE_ID}/codes`, { headers: { Origin: SALE_ORIGIN, 'Content-Type': 'application/json' }, body: '{"email":' });
     assert.equal(broken.body.error.code, 'invalid_json');
     const fresh = uniqueEmail('openapi');
-    const sent = await checked('codes', { body: { email: fresh } });
+    const sent = await checked('codes', { body: { email: fresh }, validRequest: true });
     assert.equal(sent.status, 202);
     assert.equal(sent.body.sent, true);
   });
@@ -280,7 +311,7 @@ describe('real answers match the document', () => {
     assert.equal(bad.status, 401);
     const foreign = await checked('host-sessions', { body: { ...body, origin: 'https://evil.test' }, origin: null, headers: { Authorization: `Bearer ${INTEGRATOR_KEY}` } });
     assert.equal(foreign.body.error.fields[0].field, 'origin');
-    const good = await checked('host-sessions', { body, origin: null, headers: { Authorization: `Bearer ${INTEGRATOR_KEY}` } });
+    const good = await checked('host-sessions', { body, origin: null, headers: { Authorization: `Bearer ${INTEGRATOR_KEY}` }, validRequest: true });
     assert.equal(good.status, 201);
   });
 
@@ -293,23 +324,27 @@ describe('real answers match the document', () => {
   });
 
   it('POST uploads: forms for the files, a refused content type, no token', async () => {
-    const refused = await checked('uploads', { token: investor.token, body: { files: [{ field: 'selfieFile', contentType: 'image/gif' }] } });
+    const gif = { files: [{ field: 'selfieFile', contentType: 'image/gif' }] };
+    assert.throws(() => assertRequestMatches(document, { method: 'POST', path: `/v1/sales/${SALE_ID}/uploads`, body: gif }), /must be equal to one of the allowed values/);
+    const refused = await checked('uploads', { token: investor.token, body: gif });
     assert.equal(refused.body.error.fields[0].rule, 'file_type');
     assert.equal((await checked('uploads', { body: { files: [] } })).status, 401);
-    const tickets = await checked('uploads', { token: investor.token, body: { files: [{ field: 'investorProofFiles', contentType: 'application/pdf' }] } });
+    const tickets = await checked('uploads', { token: investor.token, body: { files: [{ field: 'investorProofFiles', contentType: 'application/pdf' }] }, validRequest: true });
     assert.equal(tickets.status, 200);
     keys = await uploadDocuments(stack, investor.token);
     assert.ok(keys.documentIdFile !== undefined && keys.selfieFile !== undefined);
   });
 
   it('POST kyc with a bad field, then a good submission; then GET kyc, kyc/submission', async () => {
-    const bad = await checked('kyc', { token: investor.token, body: validSubmission(keys, { country: 'North Korea', extra: 'x' }) });
+    const withExtra = validSubmission(keys, { country: 'North Korea', extra: 'x' });
+    assert.throws(() => assertRequestMatches(document, { method: 'POST', path: `/v1/sales/${SALE_ID}/kyc`, body: withExtra }), /must NOT have additional properties/);
+    const bad = await checked('kyc', { token: investor.token, body: withExtra });
     assert.equal(bad.status, 400);
     assert.equal(bad.body.error.code, 'invalid_submission');
     assert.deepEqual(bad.body.error.fields.map((field: { rule: string }) => field.rule).sort(), ['blocked_country', 'unknown_field']);
     const unticked = await checked('kyc', { token: investor.token, body: { ...validSubmission(keys), confirmations: {} } });
     assert.equal(unticked.body.error.fields[0].field, 'confirmations.terms');
-    const submitted = await checked('kyc', { token: investor.token, body: validSubmission(keys) });
+    const submitted = await checked('kyc', { token: investor.token, body: validSubmission(keys), validRequest: true });
     assert.equal(submitted.status, 201);
     assert.equal(submitted.body.status.state, 'pending');
     assert.equal((await checked('kyc', { token: investor.token })).body.status.submissionCount, 1);
@@ -349,36 +384,26 @@ describe('real answers match the document', () => {
     assert.equal(wrong.status, 400);
     assert.equal(wrong.body.error.fields[0].rule, 'checksum');
     assert.equal(wrong.body.error.fields[0].params.suggestion.toLowerCase(), checksummed.toLowerCase());
-    const accepted = await checked('ethereum-address/check', { token: investor.token, body: { address: checksummed.toLowerCase() } });
+    const accepted = await checked('ethereum-address/check', { token: investor.token, body: { address: checksummed.toLowerCase() }, validRequest: true });
     assert.equal(accepted.status, 200);
     assert.equal(accepted.body.address, checksummed);
   });
 
   it('POST webhooks: a bad signature, not a form, an unknown sale, a signed event and its repeat', async () => {
-    const url = `${stack.proxyUrl}/webhooks/${SALE_ID}`;
-    const event = {
-      id: `openapi${Date.now()}`,
-      name: 'kyc_status_update',
-      type: 'user_kyc',
-      source: 'kyc_system',
-      version: 'v1',
-      description: 'user kyc state has changed',
-      created_at: Math.floor(Date.now() / 1000),
-      data: { result_type: 'user_kyc', user_kyc: { user_id: investor.userId, kyc_status: 'pending', admin_status: 'unprocessed', aml_status: 'pending', whitelist_status: 'unprocessed', submission_count: 1 } },
-    };
-    const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
-    const signed = signWebhook(url, event, WEBHOOK_SECRET);
-    const forged = signWebhook(url, event, 'f0'.repeat(16));
-    const bad = await checkedFetch('POST', `/webhooks/${SALE_ID}`, { headers: form, body: forged.body });
+    const event = caseEvent(investor.userId);
+    const signed = signWebhook(webhookUrl(), event, WEBHOOK_SECRET);
+    const forged = signWebhook(webhookUrl(), event, 'f0'.repeat(16));
+    const bad = await checkedFetch('POST', `/webhooks/${SALE_ID}`, { headers: FORM, body: forged.body });
     assert.equal(bad.status, 401);
     assert.equal(bad.body.error.code, 'webhook_bad_signature');
     assert.equal(bad.headers.get('www-authenticate'), null);
     const json = await checkedFetch('POST', `/webhooks/${SALE_ID}`, { headers: { 'Content-Type': 'application/json' }, body: '{}' });
     assert.equal(json.body.error.code, 'unsupported_media_type');
-    assert.equal((await checkedFetch('POST', '/webhooks/nosuch', { headers: form, body: signed.body })).body.error.code, 'unknown_sale');
-    const accepted = await checkedFetch('POST', `/webhooks/${SALE_ID}`, { headers: form, body: signed.body });
+    assert.equal((await checkedFetch('POST', '/webhooks/nosuch', { headers: FORM, body: signed.body })).body.error.code, 'unknown_sale');
+    assertRequestMatches(document, { method: 'POST', path: `/webhooks/${SALE_ID}`, contentType: FORM['Content-Type'], body: parseQuery(signed.body) });
+    const accepted = await checkedFetch('POST', `/webhooks/${SALE_ID}`, { headers: FORM, body: signed.body });
     assert.deepEqual(accepted.body, { received: true });
-    const repeat = await checkedFetch('POST', `/webhooks/${SALE_ID}`, { headers: form, body: signed.body });
+    const repeat = await checkedFetch('POST', `/webhooks/${SALE_ID}`, { headers: FORM, body: signed.body });
     assert.deepEqual(repeat.body, { received: true, duplicate: true });
   });
 
@@ -395,5 +420,29 @@ describe('real answers match the document', () => {
     assert.equal(unknown.status, 404);
     assert.equal(findOperation(document, 'GET', '/v2/nothing'), undefined);
     assert.equal(((await unknown.json()) as { error: { code: string } }).error.code, 'not_found');
+  });
+
+  it('a shared-store outage: 503 answers and readiness as documented', async () => {
+    // A second proxy with the same configuration whose store always fails as Redis does when it is down.
+    const fail = (): Promise<never> => Promise.reject(new RedisStoreError('unavailable', 'Redis did not answer (test)'));
+    const store: SharedStore = { set: fail, get: fail, delete: fail, increment: fail, pushRecent: fail, recent: fail, publish: fail, subscribe: fail, ping: fail, close: async () => undefined };
+    const quiet = new Writable({ write: (_chunk, _encoding, callback) => callback() });
+    const down = await createProxy(stack.proxies[0]!.deps.config, { store, logDestination: quiet, shutdownGraceMs: 500 });
+    try {
+      const { url } = await down.listen(0);
+      const headers = { Origin: SALE_ORIGIN, 'Content-Type': 'application/json' };
+      const codes = await checkedFetch('POST', `/v1/sales/${SALE_ID}/codes`, { baseUrl: url, headers, body: JSON.stringify({ email: uniqueEmail('down') }) });
+      assert.equal(codes.status, 503);
+      assert.equal(codes.body.error.code, 'temporarily_unavailable');
+      const status = await checkedFetch('GET', `/v1/sales/${SALE_ID}/kyc`, { baseUrl: url, headers: { Origin: SALE_ORIGIN, Authorization: `Bearer ${investor.token}` } });
+      assert.equal(status.body.error.code, 'temporarily_unavailable');
+      const webhook = await checkedFetch('POST', `/webhooks/${SALE_ID}`, { baseUrl: url, headers: FORM, body: signWebhook(webhookUrl(), caseEvent(investor.userId), WEBHOOK_SECRET).body });
+      assert.equal(webhook.status, 503);
+      const ready = await checkedFetch('GET', '/readyz', { baseUrl: url });
+      assert.equal(ready.status, 503);
+      assert.deepEqual(ready.body, { status: 'not_ready', checks: { store: 'failing', [`provider:${SALE_ID}`]: 'ok' } });
+    } finally {
+      await down.close();
+    }
   });
 });

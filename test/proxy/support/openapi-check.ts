@@ -10,6 +10,9 @@
  * const body = await assertFetchResponse(document, 'POST', await fetch(url, { method: 'POST', … }));
  * // or with the parts
  * assertResponseMatches(document, { method: 'GET', path: '/v1/sales/acme/kyc', status: 200, contentType: 'application/json', body });
+ * // a status stream's event, and a request body
+ * assertStreamEventMatches(document, { path: '/v1/sales/acme/kyc/events', event: 'status', data });
+ * assertRequestMatches(document, { method: 'POST', path: '/v1/sales/acme/kyc', body: { submission, confirmations } });
  *
  * A failure is an `AssertionError` naming the request, the documented operation and every mismatch.
  * Compiled validators are cached per document (ajv, JSON Schema 2020-12, strict mode, with formats).
@@ -190,6 +193,32 @@ export function assertResponseMatches(document: OpenApiDocument, response: Obser
   if (!validate(body)) {
     assert.fail(`${request}: the body does not match ${where} ${response.status} ${mediaType}:\n${describeErrors(validate)}\nBody: ${shown(body)}`);
   }
+}
+
+/** A request body to check against the document. */
+export interface ObservedRequest {
+  method: string;
+  /** The path requested, matched against the templates; a query is ignored. */
+  path: string;
+  /** The media type sent (default `application/json`). */
+  contentType?: string;
+  /** The body as sent: a JSON value, or the parsed form (`parseQuery`) for a form body. */
+  body: unknown;
+}
+
+/**
+ * Assert that a request body matches the operation's documented request body (to prove the request
+ * schemas accept what the widget and the provider really send, and refuse what the routes refuse).
+ */
+export function assertRequestMatches(document: OpenApiDocument, request: ObservedRequest): void {
+  const where = `${request.method.toUpperCase()} ${request.path}`;
+  const matched = findOperation(document, request.method, request.path);
+  if (matched === undefined) assert.fail(`${where}: no operation in the OpenAPI document for this method and path.`);
+  const mediaType = (request.contentType ?? 'application/json').split(';')[0]?.trim().toLowerCase() ?? '';
+  const media = matched.operation.requestBody?.content[mediaType];
+  if (media === undefined) assert.fail(`${where}: no ${mediaType} request body is documented for ${matched.operation.operationId}.`);
+  const validate = validatorFor(document, `request ${matched.template} ${matched.operation.operationId} ${mediaType}`, media.schema);
+  if (!validate(request.body)) assert.fail(`${where}: the request body does not match ${matched.operation.operationId}:\n${describeErrors(validate)}\nBody: ${shown(request.body)}`);
 }
 
 /**
