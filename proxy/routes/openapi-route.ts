@@ -1,4 +1,7 @@
-/** `GET /openapi.json`: the proxy's OpenAPI 3.1 document. */
+/**
+ * `GET /openapi.json`: the proxy's OpenAPI 3.1 document (`openapi/openapi-document.ts`). Public and
+ * cacheable: nothing in it is secret.
+ */
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { openApiDocument } from '../openapi/openapi-document.js';
@@ -6,9 +9,11 @@ import type { ProxyDeps } from '../proxy-deps.js';
 
 /** Add the OpenAPI route to `router`. */
 export function addOpenApiRoute(router: Router, deps: ProxyDeps): void {
-  const document = openApiDocument(deps.config.publicUrl);
+  // The document does not change while the process runs: serialise it once.
+  const body = JSON.stringify(openApiDocument(deps.config.publicUrl));
   router.get('/openapi.json', (ctx: Context) => {
     ctx.set('Cache-Control', 'public, max-age=300');
-    ctx.body = document;
+    ctx.type = 'application/json';
+    ctx.body = body;
   });
 }

@@ -146,6 +146,7 @@ describe('the document', () => {
     const served = await checkedFetch('GET', '/openapi.json');
     assert.equal(served.status, 200);
     assert.match(served.headers.get('content-type') ?? '', /^application\/json/);
+    assert.equal(served.headers.get('cache-control'), 'public, max-age=300');
     assert.deepEqual(served.body, JSON.parse(JSON.stringify(document)));
     assert.equal(served.body.openapi, '3.1.0');
     assert.deepEqual(served.body.servers.map((server: { url: string }) => server.url), [stack.proxyUrl]);
