@@ -39,6 +39,8 @@ export function errorHandler(): Middleware {
           ? new ApiError(503, 'temporarily_unavailable', 'The service is briefly unavailable. Nothing you entered was lost; please try again in a moment.', { cause: caught, headers: { 'Retry-After': '5' } })
           : fromHttpError(caught as HttpishError);
       const log = ctx.state['log'] as Logger | undefined;
+      // For the request's log line (request-context.ts): why it failed, as the caller was told.
+      ctx.state['errorCode'] = error?.code ?? 'internal_error';
       if (error === undefined) {
         log?.error({ err: caught }, 'unexpected error');
         const internal = new ApiError(500, 'internal_error', 'Something went wrong on our side. Please try again; nothing you entered was lost.');
@@ -46,7 +48,8 @@ export function errorHandler(): Middleware {
         ctx.body = internal.toBody();
         return;
       }
-      if (error.status >= 500) log?.warn({ code: error.code, err: error.cause instanceof Error ? error.cause : undefined }, 'upstream failure');
+      // `errorCode`, not `code`: the logger redacts any `code` (it could be a one-time code).
+      if (error.status >= 500) log?.warn({ errorCode: error.code, err: error.cause instanceof Error ? error.cause : undefined }, 'upstream failure');
       ctx.status = error.status;
       ctx.set(error.headers);
       ctx.body = error.toBody();

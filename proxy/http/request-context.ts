@@ -30,7 +30,18 @@ export function requestContext(logger: Logger): Middleware {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const route = (ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
       // Event streams are logged when they end, with their duration, like any request.
-      log.info({ method: ctx.method, route, status: ctx.status, ms: Math.round(ms * 10) / 10, sale: ctx.params?.['sale'] }, 'request');
+      // Why a request failed, as codes only: the error code answered, and which token check refused it.
+      const errorCode = ctx.state['errorCode'] as string | undefined;
+      const tokenRefusal = ctx.state['tokenRefusal'] as string | undefined;
+      log.info({
+        method: ctx.method,
+        route,
+        status: ctx.status,
+        ms: Math.round(ms * 10) / 10,
+        sale: ctx.params?.['sale'],
+        ...(errorCode === undefined ? {} : { errorCode }),
+        ...(tokenRefusal === undefined ? {} : { tokenRefusal }),
+      }, 'request');
     }
   };
 }

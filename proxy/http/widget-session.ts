@@ -56,7 +56,11 @@ export async function requireSession(ctx: Context, deps: ProxyDeps): Promise<Inv
     if (!Number.isSafeInteger(userId) || userId < 0) throw new TokenError('malformed');
     return { sale, origin, claims, userId, token };
   } catch (error) {
-    if (error instanceof TokenError) throw unauthorized(error);
+    if (error instanceof TokenError) {
+      // Logged with the request (`expired`, `wrong_origin` …), so an operator sees which check refused it.
+      ctx.state['tokenRefusal'] = error.reason;
+      throw unauthorized(error);
+    }
     throw error;
   }
 }

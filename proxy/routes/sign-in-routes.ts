@@ -139,7 +139,10 @@ export function addSignInRoutes(router: Router, deps: ProxyDeps): void {
       const issued = await session.sale.tokens.refresh(session.token, { sale: session.sale.config.id, origin: session.origin });
       ctx.body = { ...issued, userId: session.claims.sub };
     } catch (error) {
-      if (error instanceof TokenError) throw unauthorized(error);
+      if (error instanceof TokenError) {
+        ctx.state['tokenRefusal'] = error.reason;
+        throw unauthorized(error);
+      }
       throw error;
     }
   });
