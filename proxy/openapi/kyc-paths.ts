@@ -44,8 +44,8 @@ const STREAM_DESCRIPTION = [
   'The schema of each event\'s `data` is in the `x-events` extension of this operation.',
 ].join('\n');
 
-/** The KYC paths. */
-export const KYC_PATHS: Readonly<Record<string, PathItemObject>> = {
+/** The sale's form configuration, the widget's first call. */
+export const SALE_CONFIG_PATHS: Readonly<Record<string, PathItemObject>> = {
   '/v1/sales/{sale}/config': {
     get: {
       operationId: 'getSaleConfig',
@@ -69,6 +69,10 @@ export const KYC_PATHS: Readonly<Record<string, PathItemObject>> = {
       },
     },
   },
+};
+
+/** The KYC paths of a signed-in investor. */
+export const KYC_PATHS: Readonly<Record<string, PathItemObject>> = {
   '/v1/sales/{sale}/uploads': {
     post: {
       operationId: 'createUploads',

@@ -5,7 +5,7 @@
  * (`test/proxy/support/openapi-check.ts`), so the document cannot drift from the code unnoticed.
  */
 import { HEADERS, PARAMETERS } from './responses.js';
-import { KYC_PATHS, ETHEREUM_SCHEMAS } from './kyc-paths.js';
+import { ETHEREUM_SCHEMAS, KYC_PATHS, SALE_CONFIG_PATHS } from './kyc-paths.js';
 import { KYC_SCHEMAS } from './kyc-schemas.js';
 import type { OpenApiDocument } from './openapi-types.js';
 import { OPERATIONS_PATHS } from './operations-paths.js';
@@ -20,7 +20,7 @@ const DESCRIPTION = [
   '- **Integrator routes** are for the sale\'s backend: host sessions (with an integrator key) and the public keys of widget tokens.',
   '- **Provider webhooks** carry their signature in the form body.',
   '',
-  'Bodies are JSON (`application/json`, UTF-8) except the webhooks (form), the status stream (`text/event-stream`) and the metrics (text). Every error is `{ "error": { "code", "message", "fields"? } }` (`ErrorBody`): act on `code`, show `message`, point at `fields`. 5xx answers mean "try again later; nothing entered was lost" and never carry internals. Every answer has an `X-Request-Id` header. Unknown paths answer 404 `not_found`.',
+  'Browsers\' CORS preflights are answered for the sale\'s origins on the widget routes. Bodies are JSON (`application/json`, UTF-8) except the webhooks (form), the status stream (`text/event-stream`) and the metrics (text). Every error is `{ "error": { "code", "message", "fields"? } }` (`ErrorBody`): act on `code`, show `message`, point at `fields`. 5xx answers mean "try again later; nothing entered was lost" and never carry internals. Every answer has an `X-Request-Id` header. Unknown paths answer 404 `not_found`.',
 ].join('\n');
 
 /** Build the document for a proxy whose public URL is `serverUrl` (e.g. `https://kyc.sale.example`). */
@@ -42,7 +42,8 @@ export function openApiDocument(serverUrl: string): OpenApiDocument {
       { name: 'provider webhooks', description: 'Called by the KYC provider.' },
       { name: 'operations', description: 'Probes, metrics and this document, for whoever runs the proxy.' },
     ],
-    paths: { ...KYC_PATHS, ...SIGN_IN_PATHS, ...WEBHOOK_PATHS, ...OPERATIONS_PATHS },
+    // In the order an integrator meets them: the widget's journey, then the servers' routes.
+    paths: { ...SALE_CONFIG_PATHS, ...SIGN_IN_PATHS, ...KYC_PATHS, ...WEBHOOK_PATHS, ...OPERATIONS_PATHS },
     components: {
       schemas: { ...SHARED_SCHEMAS, ...KYC_SCHEMAS, ...SIGN_IN_SCHEMAS, ...ETHEREUM_SCHEMAS, ...WEBHOOK_SCHEMAS },
       parameters: PARAMETERS,
