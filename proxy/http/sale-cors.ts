@@ -7,7 +7,8 @@ import cors from '@koa/cors';
 import type { Middleware } from 'koa';
 import type { ProxyDeps } from '../proxy-deps.js';
 
-const WIDGET_PATH = /^\/v1\/sales\/([a-z0-9][a-z0-9-]{0,39})\/(?!host-sessions(?:\/|$))/;
+// Case-insensitive like the router: `/Host-Sessions` reaches the integrator route and must get no CORS either.
+const WIDGET_PATH = /^\/v1\/sales\/([a-z0-9][a-z0-9-]{0,39})\/(?!host-sessions(?:\/|$))/i;
 
 /** The CORS middleware (applies only to widget paths; other paths pass through untouched). */
 export function saleCors(deps: ProxyDeps): Middleware {
