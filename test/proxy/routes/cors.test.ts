@@ -144,6 +144,12 @@ describe('the integrator route and operations routes', () => {
     const answer = await api(stack, 'host-sessions', { body: { email: uniqueEmail('host') }, headers: { Authorization: `Bearer ${INTEGRATOR_KEY}` } });
     assert.equal(answer.status, 201);
     assert.deepEqual(corsHeaders(answer.headers), []);
+    // The router ignores case and a trailing slash; so must the CORS rule.
+    for (const path of ['Host-Sessions', 'HOST-SESSIONS', 'host-sessions/']) {
+      assert.deepEqual(corsHeaders((await preflight(path, SALE_ORIGIN)).headers), [], `preflight ${path}`);
+      const other = await api(stack, path, { body: { email: uniqueEmail('host') }, headers: { Authorization: `Bearer ${INTEGRATOR_KEY}` } });
+      assert.deepEqual(corsHeaders(other.headers), [], path);
+    }
   });
 
   test('operations routes have no CORS', async () => {
