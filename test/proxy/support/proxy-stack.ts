@@ -63,6 +63,10 @@ export interface StackOptions {
   sandboxNow?: () => number;
   /** The sandbox's port (default: a free one), e.g. to start a relay to it before the stack. */
   sandboxPort?: number;
+  /** More browser origins the S3 stand-in allows (CORS) besides the sale's, e.g. a test page's origin. */
+  s3Origins?: readonly string[];
+  /** The S3 stand-in's clock (tests move it past a presigned form's expiry). */
+  s3Now?: () => number;
 }
 
 /** A running stack. */
@@ -87,7 +91,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const logs: string[] = [];
   const ports = await Promise.all(Array.from({ length: options.instances ?? 1 }, () => freePort()));
   const proxyUrl = `http://127.0.0.1:${ports[0]}`;
-  const s3 = await createS3Server({ dataDir: join(dir, 's3'), bucket: 'kyc-test', accessKeyId: 'TESTACCESSKEY', secretAccessKey: 'test-secret-access-key', allowedOrigins: [SALE_ORIGIN] });
+  const s3 = await createS3Server({ dataDir: join(dir, 's3'), bucket: 'kyc-test', accessKeyId: 'TESTACCESSKEY', secretAccessKey: 'test-secret-access-key', allowedOrigins: [SALE_ORIGIN, ...(options.s3Origins ?? [])], ...(options.s3Now ? { now: options.s3Now } : {}) });
   const db = new Database(join(dir, 'webhooks.sqlite'));
   const webhooks = startWebhookDispatcher({ db, retryTimeFactor: 3600 * 100, onError: () => undefined });
   const client = parseClient({
