@@ -32,6 +32,11 @@ export function errorHandler(): Middleware {
       if (ctx.status === 404 && ctx.body === undefined) {
         throw new ApiError(404, 'not_found', 'There is no such route.');
       }
+      // The router answers a wrong method itself, in plain text; keep every error JSON (its Allow stays).
+      if (ctx.status === 405 || ctx.status === 501) {
+        const allow = ctx.response.get('Allow');
+        throw new ApiError(ctx.status, 'method_not_allowed', `This route does not accept ${ctx.method}.`, allow ? { headers: { Allow: allow } } : {});
+      }
     } catch (caught) {
       const error = caught instanceof ApiError
         ? caught
