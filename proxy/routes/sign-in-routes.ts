@@ -83,8 +83,9 @@ export function addSignInRoutes(router: Router, deps: ProxyDeps): void {
     const perEmail = await checkRateLimit(deps.store, `rate:codes-email:${who}`, { limit: limits.sendsPerEmailPerHour, windowMs: HOUR_MS });
     if (!perEmail.allowed) throw tooMany('Too many codes were requested for this email address. Please wait and try again.', perEmail.retryAfterSeconds);
     if (limits.resendCooldownSeconds > 0) {
-      const first = await deps.store.set(`cooldown:codes:${who}`, '1', { ttlMs: limits.resendCooldownSeconds * 1000, onlyIfAbsent: true });
-      if (!first) throw tooMany(`A code was sent a moment ago. You can ask for another in ${limits.resendCooldownSeconds} seconds.`, limits.resendCooldownSeconds, 'resend_too_soon');
+      // One send per cooldown window; a window that is a counter also says how long is left of it.
+      const cooldown = await checkRateLimit(deps.store, `cooldown:codes:${who}`, { limit: 1, windowMs: limits.resendCooldownSeconds * 1000 });
+      if (!cooldown.allowed) throw tooMany(`A code was sent a moment ago. You can ask for another in ${cooldown.retryAfterSeconds} seconds.`, cooldown.retryAfterSeconds, 'resend_too_soon');
     }
 
     const { code, expiresAt } = await deps.codes.issue(sale.config.id, email);
