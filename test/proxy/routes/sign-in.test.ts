@@ -307,6 +307,12 @@ describe('resend cooldown, per-IP limits and the mail server', () => {
     assert.ok(retryAfter > 0 && retryAfter <= 30, `Retry-After: ${retryAfter}`);
     // Only one mail went out.
     assert.equal(limits.catcher.messages().filter((message) => message.to.includes(email)).length, 1);
+    // Retry-After is what is left of the cooldown, not the whole of it again.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const third = await requestCode(limits, email, from('198.51.100.1'));
+    assertError(third, 429, 'resend_too_soon');
+    assert.ok(Number(third.headers.get('retry-after')) < retryAfter, `Retry-After ${third.headers.get('retry-after')} after ${retryAfter}`);
+    assert.match(third.body.error.message, new RegExp(`in ${third.headers.get('retry-after')} seconds`));
   });
 
   test('sends per client address are limited; another address is not affected', async () => {
