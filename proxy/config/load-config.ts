@@ -47,6 +47,8 @@ export interface ProxyConfig {
   codes: CodeLimits;
   /** Largest JSON body accepted, in bytes. */
   maxBodyBytes: number;
+  /** When set, `/metrics` answers only requests with `Authorization: Bearer <this token>`. */
+  metricsToken?: Secret;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   sales: ReadonlyMap<string, SaleConfig>;
 }
@@ -230,6 +232,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     sendsPerIpPerHour: integer(limits['sendsPerIpPerHour'] as number | undefined, 30, 'codes.sendsPerIpPerHour', 1, 100000, problems),
     resendCooldownSeconds: integer(limits['resendCooldownSeconds'] as number | undefined, 30, 'codes.resendCooldownSeconds', 0, 600, problems),
   };
+  const metricsToken = secretFromEnv(env, 'METRICS_TOKEN', problems) ?? (file['metricsToken'] !== undefined ? secretFromConfig(file['metricsToken'], 'metricsToken', env, problems) : undefined);
   const maxBodyBytes = integer(file['maxBodyBytes'] as number | undefined, 64 * 1024, 'maxBodyBytes', 1024, 1024 * 1024, problems);
 
   const logLevel = (env['LOG_LEVEL'] ?? (typeof file['logLevel'] === 'string' ? file['logLevel'] : 'info')) as ProxyConfig['logLevel'];
@@ -260,6 +263,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     codePepper: codePepper as Secret,
     codes,
     maxBodyBytes,
+    ...(metricsToken !== undefined ? { metricsToken } : {}),
     logLevel,
     sales,
   };

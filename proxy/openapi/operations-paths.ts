@@ -38,12 +38,15 @@ export const OPERATIONS_PATHS: Readonly<Record<string, PathItemObject>> = {
     get: {
       operationId: 'getMetrics',
       summary: 'Prometheus metrics',
-      description: 'Requests by route pattern and status, provider call durations, codes sent, webhooks by outcome, open status streams, and the Node process. Labels never hold anything an investor typed. Expose it to the scraper only.',
+      description: 'Requests by route pattern and status, provider call durations, codes sent, webhooks by outcome, open status streams, and the Node process. Labels never hold anything an investor typed. Expose it to the scraper only, or set `METRICS_TOKEN`: then it needs `Authorization: Bearer <token>`.',
       tags: ['operations'],
       parameters: PARAMETERS,
       responses: {
         '200': textResponse('Prometheus text exposition format 0.0.4.', 'text/plain', { type: 'string' }),
-        ...errorResponses(INTERNAL),
+        ...errorResponses([
+          ...INTERNAL,
+          { status: 401, code: 'unauthorized', when: '`METRICS_TOKEN` is set and the request does not carry it.', authenticate: true },
+        ]),
       },
     },
   },

@@ -3,11 +3,13 @@
  * - `GET /healthz`: the process is up (liveness).
  * - `GET /readyz`: the shared store and every sale's provider answer (readiness; a load balancer sends
  *   traffic elsewhere while it is 503). Provider checks are cached for 10 s so probes cost little.
- * - `GET /metrics`: Prometheus text.
+ * - `GET /metrics`: Prometheus text (behind `METRICS_TOKEN` when set: the counters say how busy a sale is).
  * - `GET /.well-known/jwks.json`: the widget tokens' public keys, so a sale's backend can verify them.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
+import { ApiError } from '../http/api-error.js';
 import type { ProxyDeps } from '../proxy-deps.js';
 
 const PROVIDER_CHECK_TTL_MS = 10_000;
@@ -63,7 +65,15 @@ export function addOperationsRoutes(router: Router, deps: ProxyDeps): void {
     ctx.body = { status: ready ? 'ready' : 'not_ready', checks };
   });
 
+  const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
   router.get('/metrics', async (ctx: Context) => {
+    const token = deps.config.metricsToken;
+    if (token !== undefined) {
+      const presented = /^Bearer (.+)$/.exec(ctx.get('Authorization'))?.[1] ?? '';
+      if (!timingSafeEqual(digest(presented), digest(token.reveal()))) {
+        throw new ApiError(401, 'unauthorized', 'The metrics token is missing or wrong.', { headers: { 'WWW-Authenticate': 'Bearer' } });
+      }
+    }
     ctx.set('Content-Type', deps.metrics.registry.contentType);
     ctx.body = await deps.metrics.registry.metrics();
   });
