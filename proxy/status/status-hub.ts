@@ -8,7 +8,11 @@ import type { InvestorStatus } from './investor-status.js';
 
 /** One status change, numbered per investor. */
 export interface StatusEvent {
-  /** Increases by one per change of this investor's status (the SSE `id`). */
+  /**
+   * The SSE `id`: increases by one per change of this investor's status, and jumps ahead (never back)
+   * when the store lost the numbering (a Redis restart without persistence, an expiry), since an open
+   * stream ignores ids it has already passed.
+   */
   id: number;
   status: InvestorStatus;
   /** When the proxy learnt it (ms). */
@@ -60,8 +64,15 @@ export function createStatusHub(options: StatusHubOptions): StatusHub {
     async publish(sale, userId, status) {
       const previous = await latest(sale, userId);
       if (previous !== undefined && sameStatus(previous.status, status)) return undefined;
-      const { count } = await store.increment(key('seq', sale, userId), retentionMs);
-      const event: StatusEvent = { id: count, status, at: now() };
+      // Ids are a base plus a counter of that base. The base is the clock (ms) when the numbering
+      // started: should the store lose it, a new one starts past every id given out before (there are
+      // far fewer events than milliseconds), and streams that passed the old ids see the new ones.
+      const proposed = String(now());
+      const started = await store.set(key('base', sale, userId), proposed, { ttlMs: retentionMs, onlyIfAbsent: true });
+      const base = Number(started ? proposed : ((await store.get(key('base', sale, userId))) ?? proposed));
+      if (!Number.isSafeInteger(base)) throw new Error('The status event numbering in the store is not a number.');
+      const { count } = await store.increment(key(`seq:${base}`, sale, userId), retentionMs);
+      const event: StatusEvent = { id: base + count, status, at: now() };
       const text = JSON.stringify(event);
       await store.set(key('latest', sale, userId), text, { ttlMs: retentionMs });
       await store.pushRecent(key('recent', sale, userId), text, { max: recentCount, ttlMs: retentionMs });
@@ -73,7 +84,7 @@ export function createStatusHub(options: StatusHubOptions): StatusHub {
       const missed = events.filter((event) => event.id > lastId);
       const newest = events.at(-1);
       if (newest === undefined) return lastId === 0 ? [] : undefined;
-      if (lastId > newest.id) return undefined; // the counter was reset (expired): resume from the latest
+      if (lastId > newest.id) return undefined; // an id the store no longer knows: resume from the latest
       // Complete only if the event right after lastId is still kept (or nothing was missed).
       if (missed.length === 0 || missed[0]?.id === lastId + 1) return missed;
       return undefined;
