@@ -54,6 +54,13 @@ async function openStreamsMetric(stack: Stack): Promise<number> {
   return Number(line[1]);
 }
 
+/** The numeric id of a status event; throws when it has none. */
+function idOf(item: StreamItem): number {
+  const id = item.type === 'event' ? Number(item.id) : Number.NaN;
+  if (!Number.isSafeInteger(id) || id <= 0) throw new Error(`Expected an event with an id, got ${JSON.stringify(item)}`);
+  return id;
+}
+
 /** Poll `read` until it returns `expected` (bounded). */
 async function eventually<T>(read: () => Promise<T>, expected: T, timeoutMs = 3000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -91,7 +98,7 @@ describe('GET /kyc/events', () => {
     const again = await openStatusStream(stack, investor.token);
     try {
       const first = await again.nextEvent();
-      assert.equal(first.type === 'event' ? first.id : undefined, '1');
+      assert.equal(idOf(first), (await stack.proxies[0]?.deps.statusHub.latest(SALE_ID, investor.userId))?.id);
       assert.deepEqual(statusOf(first), { state: 'pending', reasons: [], whitelist: 'unprocessed', submissionCount: 1 });
     } finally {
       again.close();
@@ -103,14 +110,16 @@ describe('GET /kyc/events', () => {
     const userId = Number(investor.userId);
     const stream = await openStatusStream(stack, investor.token);
     try {
-      assert.equal(statusOf(await stream.nextEvent()).state, 'pending');
+      const first = await stream.nextEvent();
+      assert.equal(statusOf(first).state, 'pending');
+      const id = idOf(first);
       await settled(stack);
       stack.sandbox.store.setAmlStatus(CLIENT_ID, userId, 'cleared', 'kyc_system');
       stack.sandbox.store.qualify(CLIENT_ID, userId, 'Admin');
       const approved = await statusesUntil(stream, (status) => status.state === 'approved');
       // AML alone changes nothing the investor sees: the next event is the approval.
       assert.deepEqual(approved.statuses, [{ state: 'approved', reasons: [], whitelist: 'unprocessed', submissionCount: 1 }]);
-      assert.deepEqual(approved.ids, ['2']);
+      assert.deepEqual(approved.ids, [String(id + 1)]);
 
       await settled(stack);
       stack.sandbox.store.setWhitelistStatus(CLIENT_ID, userId, 'started');
@@ -120,7 +129,7 @@ describe('GET /kyc/events', () => {
       stack.sandbox.store.setWhitelistStatus(CLIENT_ID, userId, 'done');
       const done = await statusesUntil(stream, (status) => status.whitelist === 'done');
       assert.deepEqual(done.statuses.map((s) => [s.state, s.whitelist]), [['approved', 'done']]);
-      assert.deepEqual([...started.ids, ...done.ids], ['3', '4']);
+      assert.deepEqual([...started.ids, ...done.ids], [String(id + 2), String(id + 3)]);
     } finally {
       stream.close();
     }
@@ -163,21 +172,20 @@ describe('GET /kyc/events', () => {
   test('a reconnection with Last-Event-ID replays exactly the events it missed', async () => {
     const investor = await submittedInvestor(stack, 'resume');
     const first = await openStatusStream(stack, investor.token);
-    const seen = await first.nextEvent();
+    const id = idOf(await first.nextEvent());
     first.close();
-    assert.equal(seen.type === 'event' ? seen.id : undefined, '1');
 
-    // While disconnected: a reported issue (event 2), then a resubmission (event 3).
+    // While disconnected: a reported issue (event id + 1), then a resubmission (event id + 2).
     stack.sandbox.store.reportIssue(CLIENT_ID, Number(investor.userId), ['other_issue'], 'Admin');
-    await eventually(async () => (await stack.proxies[0]?.deps.statusHub.latest(SALE_ID, investor.userId))?.id, 2);
+    await eventually(async () => (await stack.proxies[0]?.deps.statusHub.latest(SALE_ID, investor.userId))?.id, id + 1);
     await settled(stack);
     const keys = await uploadDocuments(stack, investor.token);
     assert.equal((await api(stack, 'kyc', { token: investor.token, body: validSubmission(keys) })).status, 201);
 
-    const resumed = await openStatusStream(stack, investor.token, { lastEventId: 1 });
+    const resumed = await openStatusStream(stack, investor.token, { lastEventId: id });
     try {
       const missed = [await resumed.nextEvent(), await resumed.nextEvent()];
-      assert.deepEqual(missed.map((item) => (item.type === 'event' ? item.id : undefined)), ['2', '3']);
+      assert.deepEqual(missed.map(idOf), [id + 1, id + 2]);
       assert.deepEqual(missed.map((item) => statusOf(item)), [
         { state: 'needs_action', reasons: ['other_issue'], whitelist: 'unprocessed', submissionCount: 1 },
         { state: 'pending', reasons: [], whitelist: 'unprocessed', submissionCount: 2 },
@@ -188,7 +196,7 @@ describe('GET /kyc/events', () => {
       resumed.close();
     }
 
-    const upToDate = await openStatusStream(stack, investor.token, { lastEventId: 3 });
+    const upToDate = await openStatusStream(stack, investor.token, { lastEventId: id + 2 });
     try {
       await assert.rejects(upToDate.nextEvent(600), /No stream item/);
     } finally {
@@ -196,12 +204,12 @@ describe('GET /kyc/events', () => {
     }
   });
 
-  test('an unknown Last-Event-ID (ahead of the counter) gets the current status', async () => {
+  test('an unknown Last-Event-ID (ahead of every id) gets the current status', async () => {
     const investor = await submittedInvestor(stack, 'reset');
-    const stream = await openStatusStream(stack, investor.token, { lastEventId: 999 });
+    const stream = await openStatusStream(stack, investor.token, { lastEventId: 999_999_999_999_999 });
     try {
       const first = await stream.nextEvent();
-      assert.equal(first.type === 'event' ? first.id : undefined, '1');
+      assert.equal(idOf(first), (await stack.proxies[0]?.deps.statusHub.latest(SALE_ID, investor.userId))?.id);
       assert.equal(statusOf(first).state, 'pending');
     } finally {
       stream.close();
@@ -216,8 +224,11 @@ describe('GET /kyc/events', () => {
     clockOffsetMs = 60_000 - REAUTH_AHEAD_MS - 2000;
     try {
       const stream = await openStatusStream(stack, investor.token);
+      let id: number;
       try {
-        assert.equal(statusOf(await stream.nextEvent()).state, 'pending');
+        const first = await stream.nextEvent();
+        assert.equal(statusOf(first).state, 'pending');
+        id = idOf(first);
         const reauth = await stream.nextEvent(4000);
         assert.equal(reauth.type === 'event' ? reauth.event : reauth.type, 'reauth');
         assert.deepEqual(JSON.parse(reauth.type === 'event' ? reauth.data : '{}'), { reason: 'token_expired' });
@@ -228,7 +239,7 @@ describe('GET /kyc/events', () => {
       // The widget refreshes at once with the token it has, which is still valid.
       const refreshed = await api(stack, 'sessions/refresh', { method: 'POST', token: investor.token });
       assert.equal(refreshed.status, 200, JSON.stringify(refreshed.body));
-      const resumed = await openStatusStream(stack, refreshed.body.token as string, { lastEventId: 1 });
+      const resumed = await openStatusStream(stack, refreshed.body.token as string, { lastEventId: id });
       try {
         assert.equal(resumed.status, 200);
         await assert.rejects(resumed.nextEvent(500), /No stream item/);
