@@ -57,7 +57,7 @@ export interface ProxyConfig {
 const MIN_PEPPER_LENGTH = 16;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 /** The keys of the config file's top level, `codes` and `tokenKeys` (sale keys: `sale-config.ts`). */
-const FILE_KEYS = ['host', 'port', 'publicUrl', 'trustProxy', 'redisUrl', 'redisKeyPrefix', 'smtpUrl', 'mailFrom', 'tokenKeys', 'codePepper', 'codes', 'maxBodyBytes', 'logLevel', 'sales'];
+const FILE_KEYS = ['host', 'port', 'publicUrl', 'trustProxy', 'redisUrl', 'redisKeyPrefix', 'smtpUrl', 'mailFrom', 'tokenKeys', 'codePepper', 'codes', 'maxBodyBytes', 'metricsToken', 'logLevel', 'sales'];
 const CODES_KEYS = ['ttlSeconds', 'maxAttempts', 'sendsPerEmailPerHour', 'sendsPerIpPerHour', 'resendCooldownSeconds'];
 const TOKEN_KEYS_KEYS = ['current', 'previous'];
 const SINGLE_SALE_VARIABLES = ['PROVIDER_URL', 'PROVIDER_API_KEY', 'PROVIDER_API_SECRET', 'PROVIDER_API_SECRET_FILE', 'SALE_ORIGINS'];
