@@ -191,14 +191,14 @@ describe('GET /kyc/events', () => {
         { state: 'pending', reasons: [], whitelist: 'unprocessed', submissionCount: 2 },
       ]);
       // Nothing else is replayed: only heartbeats follow.
-      await assert.rejects(resumed.nextEvent(600), /No stream item/);
+      await assert.rejects(resumed.nextEvent(400), /No stream item/);
     } finally {
       resumed.close();
     }
 
     const upToDate = await openStatusStream(stack, investor.token, { lastEventId: id + 2 });
     try {
-      await assert.rejects(upToDate.nextEvent(600), /No stream item/);
+      await assert.rejects(upToDate.nextEvent(400), /No stream item/);
     } finally {
       upToDate.close();
     }
@@ -218,10 +218,12 @@ describe('GET /kyc/events', () => {
 
   test('the token\'s expiry ends the stream with a reauth event in time to refresh it; the new token resumes', async () => {
     const investor = await submittedInvestor(stack, 'expiry');
-    // Open the stream 1–2 s before it must ask for a new token (`exp` is in whole seconds): the clock of
-    // the proxy and the sandbox is moved, not waited for. It stays moved until the end of the test, as
-    // the refreshed token is issued on it.
-    clockOffsetMs = 60_000 - REAUTH_AHEAD_MS - 2000;
+    // Open the stream 300 ms before it must ask for a new token: the clock of the proxy and the sandbox
+    // is moved, not waited for. It stays moved until the end of the test, as the refreshed token is
+    // issued on it.
+    const { exp } = JSON.parse(Buffer.from(investor.token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp: number };
+    clockOffsetMs = exp * 1000 - REAUTH_AHEAD_MS - 300 - Date.now();
+    assert.ok(clockOffsetMs > 30_000, 'the token lives 60 s');
     try {
       const stream = await openStatusStream(stack, investor.token);
       let id: number;
