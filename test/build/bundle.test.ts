@@ -18,7 +18,7 @@ describe('npm run build', () => {
   });
 
   it('writes the script-tag bundle, the ES module and the types', () => {
-    for (const file of ['kyc-onboarding.js', 'kyc-onboarding.esm.js', 'types/index.d.ts', 'types/kyc-onboarding.d.ts']) {
+    for (const file of ['kyc-onboarding.js', 'kyc-onboarding.esm.js', 'types/widget/index.d.ts', 'types/widget/kyc-onboarding.d.ts']) {
       assert.ok(existsSync(join(dist, file)), file);
     }
   });
