@@ -133,8 +133,11 @@ export async function createProxy(config: ProxyConfig, options: ProxyOptions = {
         const closing = new Promise<void>((resolve) => server?.close(() => resolve()));
         for (const stream of [...deps.streams]) stream.close('shutdown');
         server.closeIdleConnections();
+        // Connections become idle as their last responses finish; close those too, until none is left.
+        const sweep = setInterval(() => server?.closeIdleConnections(), 100);
         const timer = setTimeout(() => server?.closeAllConnections(), grace);
         await closing;
+        clearInterval(sweep);
         clearTimeout(timer);
       }
       for (const stream of [...deps.streams]) stream.close('shutdown');

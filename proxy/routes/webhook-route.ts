@@ -9,6 +9,7 @@
  */
 import type Router from '@koa/router';
 import type { Context } from 'koa';
+import type { Logger } from 'pino';
 import { ApiError } from '../http/api-error.js';
 import { saleOf } from '../http/widget-session.js';
 import { isProviderRejection } from '../provider/provider-error.js';
@@ -26,13 +27,13 @@ export function webhookUrl(deps: ProxyDeps, sale: SaleServices): string {
 }
 
 /** Read the case back from the provider and push that status: the provider is the authority. */
-async function settleFromProvider(deps: ProxyDeps, sale: SaleServices, userId: string): Promise<void> {
+async function settleFromProvider(deps: ProxyDeps, sale: SaleServices, userId: string, log: Logger): Promise<void> {
   try {
     const kyc = await sale.provider.getKyc(Number(userId));
     await deps.statusHub.publish(sale.config.id, userId, investorStatus(kyc));
   } catch (error) {
     if (isProviderRejection(error, 404)) return;
-    deps.logger.warn({ sale: sale.config.id, err: error as Error }, 'webhook: could not read the case back');
+    log.warn({ sale: sale.config.id, err: error as Error }, 'webhook: could not read the case back');
   }
 }
 
@@ -82,13 +83,15 @@ export function addWebhookRoute(router: Router, deps: ProxyDeps): void {
 
     const userId = webhook.userId;
     if (userId !== undefined && webhook.kyc !== undefined) {
-      const followUp = settleFromProvider(deps, sale, userId).then(async () => {
+      // Follow-up lines carry the webhook request's id, so they can be matched to it.
+      const log = (ctx.state['log'] as Logger | undefined) ?? deps.logger;
+      const followUp = settleFromProvider(deps, sale, userId, log).then(async () => {
         const forward = sale.config.webhook.forward;
         if (forward === undefined) return;
         const latest = await deps.statusHub.latest(sale.config.id, userId);
         if (latest === undefined) return;
         deps.forwarder.forward({ url: forward.url, secret: forward.secret.reveal() }, { eventId: webhook.eventId, event: webhook.name, sale: sale.config.id, userId, status: latest.status });
-      }).catch((error: unknown) => deps.logger.warn({ err: error as Error }, 'webhook follow-up failed'))
+      }).catch((error: unknown) => log.warn({ err: error as Error, eventId: webhook.eventId }, 'webhook follow-up failed'))
         .finally(() => deps.background.delete(followUp));
       deps.background.add(followUp);
     }
