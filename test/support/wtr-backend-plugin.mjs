@@ -13,6 +13,7 @@
 //                                          which sends the provider's webhooks to the proxy for real
 //   GET  /__backend/proxy-clock?offsetMs= → move the proxy's clock (token expiry); 0 puts it back
 //   GET  /__backend/s3-clock?offsetMs=    → move the S3 stand-in's clock (form expiry)
+//   GET  /__backend/open-streams          → { open }: status streams the proxy holds open
 //   GET  /__backend/drop-streams          → end every open status stream as a proxy shutdown does
 // Answers are always HTTP 200 (the test server's plugin hook sets it): failures are `{ error }`.
 
@@ -81,6 +82,7 @@ export function backendPlugin() {
       s3OffsetMs = Number(query.get('offsetMs') ?? 0);
       return { offsetMs: s3OffsetMs };
     },
+    'open-streams': () => ({ open: stack.proxies.reduce((sum, proxy) => sum + proxy.deps.streams.size, 0) }),
     'drop-streams': () => {
       let dropped = 0;
       for (const proxy of stack.proxies) {

@@ -101,10 +101,11 @@ export function createSseParser(callbacks: SseParserCallbacks): SseParser {
 
   return {
     feed(chunk) {
+      if (chunk === '') return;
       let text = chunk;
       if (skipLeadingLf && text.startsWith('\n')) text = text.slice(1);
       skipLeadingLf = false;
-      if (atStreamStart && text !== '') {
+      if (atStreamStart) {
         if (text.startsWith('\uFEFF')) text = text.slice(1);
         atStreamStart = false;
       }

@@ -75,6 +75,11 @@ export async function setS3Clock(offsetMs: number): Promise<void> {
   await backend(`s3-clock?offsetMs=${offsetMs}`);
 }
 
+/** How many status streams the proxy holds open. */
+export async function openStreams(): Promise<number> {
+  return (await backend<{ open: number }>('open-streams')).open;
+}
+
 /** End every open status stream as a proxy shutdown does. */
 export async function dropStreams(): Promise<number> {
   return (await backend<{ dropped: number }>('drop-streams')).dropped;
@@ -124,9 +129,9 @@ export async function validSubmission(client: ProxyClient, token: string): Promi
 }
 
 /** Resolve when `check` holds, polling every 20 ms; reject after `timeoutMs`. */
-export async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+export async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
