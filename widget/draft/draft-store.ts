@@ -36,7 +36,10 @@ export interface Draft {
   savedAt: number;
 }
 
-/** A change to the draft: the given parts replace the stored ones (`answers` are merged key by key). */
+/**
+ * A change to the draft: `answers`, `confirmations` and `files` are merged key by key (a field's file
+ * list is replaced as a whole); `email`, `userId` and `step` replace the stored ones.
+ */
 export type DraftPatch = Partial<Omit<Draft, 'savedAt'>>;
 
 /** The storage the draft is written to (the `Storage` interface's part it uses). */
@@ -189,20 +192,22 @@ export function createDraftStore(options: DraftStoreOptions): DraftStore {
     }
   }
 
+  function load(): Draft | undefined {
+    if (!loaded) {
+      memory = readStored() ?? memory;
+      loaded = true;
+    }
+    return memory;
+  }
+
   return {
     key,
     get persistent() {
       return storage !== undefined;
     },
-    load() {
-      if (!loaded) {
-        memory = readStored() ?? memory;
-        loaded = true;
-      }
-      return memory;
-    },
+    load,
     save(patch) {
-      const current = this.load();
+      const current = load();
       const next = cleanDraft(
         {
           ...current,
