@@ -2,13 +2,22 @@
 // - dist/kyc-onboarding.js: one minified classic script for a <script src> tag, everything bundled,
 //   no globals (an IIFE without a name);
 // - dist/kyc-onboarding.esm.js: an ES module for bundlers, with its dependencies left as imports so the
-//   host's bundler can share them. Types come from `tsc -p tsconfig.types.json` (see `npm run build`).
+//   host's bundler can share them. Types come from `tsc -p tsconfig.types.json` (see `npm run build`);
+// - dist/locales/<lang>.js: each catalog but English (widget/i18n/locales/*.ts) as its own small minified
+//   ES module. Both builds import them on demand from next to their own file (widget/i18n/locale.ts):
+//   the IIFE cannot code-split, and a page that never needs German never downloads it.
+import { readdirSync } from 'node:fs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import esbuild from 'rollup-plugin-esbuild';
 
 const typescript = () => esbuild({ target: 'es2022', tsconfig: 'tsconfig.web.json', include: /\.ts$/ });
 const minify = () => terser({ ecma: 2022, module: false, format: { comments: false } });
+const localeInputs = Object.fromEntries(
+  readdirSync('widget/i18n/locales')
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => [file.slice(0, -'.ts'.length), `widget/i18n/locales/${file}`]),
+);
 
 export default [
   {
@@ -21,5 +30,10 @@ export default [
     output: { file: 'dist/kyc-onboarding.esm.js', format: 'es', sourcemap: true },
     external: (id) => /^(lit|@lit|@noble)(\/|$)/.test(id),
     plugins: [nodeResolve({ browser: true }), typescript()],
+  },
+  {
+    input: localeInputs,
+    output: { dir: 'dist/locales', format: 'es', entryFileNames: '[name].js' },
+    plugins: [typescript(), terser({ ecma: 2022, module: true, format: { comments: false } })],
   },
 ];

@@ -1,0 +1,126 @@
+import { expect } from '@esm-bundle/chai';
+import { KYC_FIELDS } from '../../../proxy/contract/kyc-fields.js';
+import en, { dir as englishDirection } from '../../../widget/i18n/en.js';
+import ar, { dir as arabicDirection } from '../../../widget/i18n/locales/ar.js';
+import de, { dir as germanDirection } from '../../../widget/i18n/locales/de.js';
+import es, { dir as spanishDirection } from '../../../widget/i18n/locales/es.js';
+import fr, { dir as frenchDirection } from '../../../widget/i18n/locales/fr.js';
+import ja, { dir as japaneseDirection } from '../../../widget/i18n/locales/ja.js';
+import { ERROR_CODES, type Messages } from '../../../widget/i18n/messages.js';
+import { SUPPORTED_LOCALES } from '../../../widget/i18n/locale.js';
+
+// Every catalog against English: same messages, none blank, the same placeholders, and the plural forms
+// its language needs (per the browser's own Intl.PluralRules).
+const CATALOGS: Record<string, { messages: Messages; dir: string }> = {
+  en: { messages: en, dir: englishDirection },
+  de: { messages: de, dir: germanDirection },
+  es: { messages: es, dir: spanishDirection },
+  fr: { messages: fr, dir: frenchDirection },
+  ja: { messages: ja, dir: japaneseDirection },
+  ar: { messages: ar, dir: arabicDirection },
+};
+const PLURAL_CATEGORIES = ['zero', 'one', 'two', 'few', 'many', 'other'];
+
+type Leaf = string | Record<string, string>;
+
+function isPlural(node: unknown): node is Record<string, string> {
+  return typeof node === 'object' && node !== null && typeof (node as Record<string, unknown>)['other'] === 'string'
+    && Object.keys(node).every((key) => PLURAL_CATEGORIES.includes(key));
+}
+
+/** Every message by its dotted path; a plural is one message. */
+function leaves(node: unknown, path = ''): Map<string, Leaf> {
+  const result = new Map<string, Leaf>();
+  if (typeof node === 'string' || isPlural(node)) {
+    result.set(path, node);
+    return result;
+  }
+  for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+    for (const [leafPath, leaf] of leaves(value, path === '' ? key : `${path}.${key}`)) result.set(leafPath, leaf);
+  }
+  return result;
+}
+
+function texts(leaf: Leaf): string[] {
+  return typeof leaf === 'string' ? [leaf] : Object.values(leaf);
+}
+
+function placeholders(leaf: Leaf): string[] {
+  return [...new Set(texts(leaf).flatMap((text) => [...text.matchAll(/\{([A-Za-z0-9_]+)\}/g)].map((match) => match[1]!)))].sort();
+}
+
+const english = leaves(en);
+
+describe('message catalogs', () => {
+  it('has a catalog for every supported locale, and nothing else', () => {
+    expect(Object.keys(CATALOGS).sort()).to.deep.equal([...SUPPORTED_LOCALES].sort());
+  });
+
+  it('English has a message per error code and a label per KYC field', () => {
+    expect(Object.keys(en.errors).sort()).to.deep.equal([...ERROR_CODES].sort());
+    expect(Object.keys(en.fields).sort()).to.deep.equal([...KYC_FIELDS].sort());
+    expect(english.size).to.be.greaterThan(150);
+  });
+
+  for (const [locale, { messages }] of Object.entries(CATALOGS)) {
+    describe(locale, () => {
+      const catalog = leaves(messages);
+
+      it('has exactly the messages of English', () => {
+        expect([...catalog.keys()].sort()).to.deep.equal([...english.keys()].sort());
+      });
+
+      it('has no blank message and no stray spaces', () => {
+        for (const [path, leaf] of catalog) {
+          for (const text of texts(leaf)) {
+            expect(text.trim(), path).to.not.equal('');
+            expect(text, path).to.equal(text.trim());
+            expect(text, path).to.not.match(/ {2}/);
+          }
+        }
+      });
+
+      it('keeps the placeholders of English in every message', () => {
+        for (const [path, leaf] of catalog) {
+          expect(placeholders(leaf), path).to.deep.equal(placeholders(english.get(path)!));
+        }
+      });
+
+      it('gives each counted message exactly the plural forms of its language', () => {
+        const categories = new Intl.PluralRules(locale).resolvedOptions().pluralCategories.slice().sort();
+        let plurals = 0;
+        for (const [path, leaf] of catalog) {
+          const reference = english.get(path)!;
+          if (typeof reference === 'string') {
+            expect(leaf, path).to.be.a('string');
+            continue;
+          }
+          plurals += 1;
+          expect(leaf, path).to.be.an('object');
+          expect(Object.keys(leaf).sort(), path).to.deep.equal(categories);
+        }
+        expect(plurals).to.be.greaterThan(10);
+      });
+    });
+  }
+
+  it('Arabic is right to left, the others left to right', () => {
+    expect(CATALOGS['ar']!.dir).to.equal('rtl');
+    for (const locale of ['en', 'de', 'es', 'fr', 'ja']) expect(CATALOGS[locale]!.dir, locale).to.equal('ltr');
+  });
+
+  it('French puts a no-break space before : ; ? ! and inside « »', () => {
+    for (const [path, leaf] of leaves(fr)) {
+      for (const text of texts(leaf)) {
+        expect(text, path).to.not.match(/ [:;?!»]|« /);
+      }
+    }
+  });
+
+  it('translates: the German, Japanese and Arabic titles differ from English', () => {
+    for (const messages of [de, ja, ar]) {
+      expect(messages.common.widgetTitle).to.not.equal(en.common.widgetTitle);
+      expect(messages.errors.network_error).to.not.equal(en.errors.network_error);
+    }
+  });
+});
