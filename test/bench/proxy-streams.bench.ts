@@ -147,7 +147,8 @@ async function startChildProxy(stack: Stack): Promise<ChildProxy> {
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const exited = once(child, 'exit');
+  // `once` rejects on an 'error' event (e.g. a failed kill); stopping only needs to know it is over.
+  const exited = once(child, 'exit').catch(() => undefined);
   const memoryAfterGc = async (): Promise<NodeJS.MemoryUsage> => {
     const answered = new Promise<NodeJS.MemoryUsage>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('the memory probe did not answer within 10 s')), 10_000);
