@@ -8,6 +8,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { canonicalCountry, canonicalNationality } from './countries.js';
+
+/** The canonical name of `raw`, or an error naming where the unknown name was configured. */
+function canonicalOrThrow(canonical: (raw: string) => string | undefined, raw: string, where: string): string {
+  const name = canonical(raw.trim());
+  if (name === undefined) throw new Error(`${where}: "${raw}" is not on the provider's list`);
+  return name;
+}
 
 /** The KYC fields every client collects (the server's `mandatory_client_fields`). */
 export const MANDATORY_KYC_FIELDS = [
@@ -129,8 +137,12 @@ export function parseClient(raw: unknown, index: number): ClientConfig {
     webHost: pick('webHost', 'web_host') === true,
     kycFields: kycFields as OptionalKycField[],
     extraKycFields,
-    blacklistedCountries: asStringArray(pick('blacklistedCountries', 'blacklisted_countries'), `clients[${index}].blacklistedCountries`).map((c) => c.toUpperCase()),
-    residencyProofNationalities: asStringArray(pick('residencyProofNationalities', 'residency_proof_nationalities'), `clients[${index}].residencyProofNationalities`).map((c) => c.toUpperCase()),
+    // Canonical names, as the server stores them (aliases such as NORTH KOREA → KOREA, NORTH), so a
+    // blacklist written with an alias still matches the submitted (canonicalised) country.
+    blacklistedCountries: asStringArray(pick('blacklistedCountries', 'blacklisted_countries'), `clients[${index}].blacklistedCountries`).map((c) =>
+      canonicalOrThrow(canonicalCountry, c, `clients[${index}].blacklistedCountries`)),
+    residencyProofNationalities: asStringArray(pick('residencyProofNationalities', 'residency_proof_nationalities'), `clients[${index}].residencyProofNationalities`).map((c) =>
+      canonicalOrThrow(canonicalNationality, c, `clients[${index}].residencyProofNationalities`)),
     webhooks,
   };
 }

@@ -100,7 +100,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     apiSecret: API_SECRET,
     kycFields: ['ethereum_address', 'estimated_participation_amount', 'street_address', 'city', 'state', 'postal_code', 'residence_proof_file_path', 'investor_proof_files_path'],
     residencyProofNationalities: ['INDIAN'],
-    blacklistedCountries: ['NORTH KOREA'],
+    blacklistedCountries: ['KOREA, NORTH'],
   }, 0);
   webhooks.settings.set(CLIENT_ID, [{ url: `${proxyUrl}/webhooks/${SALE_ID}`, secret: WEBHOOK_SECRET, sources: ['api', 'web', 'kyc_system'], types: ['user', 'user_kyc'] }] as never);
   const sandbox = await createSandbox({ dataDir: join(dir, 'sandbox'), clients: [client], fileStore: s3.fileStore, events: webhooks, ...(options.sandboxNow ? { now: options.sandboxNow } : {}), ...(options.sandboxPort === undefined ? {} : { port: options.sandboxPort }) });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../../demo/sandbox/config.js';
+import { loadConfig, parseClient } from '../../../demo/sandbox/config.js';
 import { runSandbox } from '../../../demo/sandbox/main.js';
 import { call, MemoryFileStore, RecordingEvents } from './helpers.js';
 
@@ -55,6 +55,13 @@ describe('sandbox config and main', () => {
     assert.equal(config.clients[1]?.active, false);
     assert.equal(config.clients[1]?.webHost, true);
     assert.throws(() => loadConfig({}, (writeFileSync(file, '{"clients":[{"clientId":1}]}'), file)), /apiKey/);
+  });
+
+  it('stores blacklisted countries and residence-proof nationalities by their canonical names', () => {
+    const client = parseClient({ clientId: 3, apiKey: 'a'.repeat(32), apiSecret: 'b'.repeat(32), blacklistedCountries: ['north korea', ' france '], residencyProofNationalities: ['indian'] }, 0);
+    assert.deepEqual(client.blacklistedCountries, ['KOREA, NORTH', 'FRANCE']);
+    assert.deepEqual(client.residencyProofNationalities, ['INDIAN']);
+    assert.throws(() => parseClient({ clientId: 3, apiKey: 'a'.repeat(32), apiSecret: 'b'.repeat(32), blacklistedCountries: ['ATLANTIS'] }, 0), /clients\[0\]\.blacklistedCountries: "ATLANTIS" is not on the provider's list/);
   });
 
   it('main prints the URL and key, the secret only when generated, and serves requests', async () => {
