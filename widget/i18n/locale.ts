@@ -79,8 +79,9 @@ export function resolveLocale({ attribute, pageLang, browser = [], available = S
 /** How {@link loadMessages} finds the locale files. */
 export interface LoadMessagesOptions {
   /**
-   * The folder holding `locales/<lang>.js`; default: the folder of the widget's script (`dist/`). Set it
-   * when the locale files are served elsewhere (a bundler that copies them, a CDN).
+   * The folder holding `locales/<lang>.js`, ending with `/` (absolute, or relative to the page); default:
+   * the folder of the widget's script (`dist/`). Set it when the locale files are served elsewhere (a
+   * bundler that copies them, a CDN).
    */
   baseUrl?: string | URL | undefined;
 }
@@ -103,17 +104,19 @@ function catalogOf(locale: string, module: LocaleModule): LocaleCatalog {
 
 /** The URL of a locale file. */
 function localeFileUrl(locale: string, baseUrl: string | URL | undefined): string {
-  const base = baseUrl ?? WIDGET_SCRIPT_URL ?? (typeof document === 'undefined' ? undefined : document.baseURI);
+  const page = typeof document === 'undefined' ? undefined : document.baseURI;
+  const base = baseUrl ?? WIDGET_SCRIPT_URL ?? page;
   if (base === undefined) throw new Error('no base URL to load locale files from');
-  // A base without a trailing slash names a file (the script itself): resolve next to it.
-  return new URL(`locales/${locale}.js`, base).href;
+  // A base may be relative to the page (`/assets/`). One without a trailing slash names a file (the
+  // script itself), so the locale files resolve next to it.
+  return new URL(`locales/${locale}.js`, new URL(base, page)).href;
 }
 
 /**
  * The catalog of `locale` (any tag: `de-CH` gives German). English comes from the bundle at once; any
  * other supported locale is imported once from `<baseUrl>/locales/<lang>.js` and cached (several
  * elements share one request). When the file cannot be loaded the answer is English, with a console
- * warning, and a later call tries again.
+ * warning; the failure is not cached, so a later call tries again.
  */
 export function loadMessages(locale: string, options: LoadMessagesOptions = {}): Promise<LocaleCatalog> {
   const supported = lookup(locale, SUPPORTED_LOCALES);
