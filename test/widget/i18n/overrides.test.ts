@@ -44,12 +44,14 @@ describe('applyOverrides', () => {
     expect(messages).to.deep.equal(en);
     expect(warnings).to.have.length(4);
     expect(({} as Record<string, unknown>)['polluted']).to.equal(undefined);
-    const { warnings: topLevel } = ((): ReturnType<typeof collect> => {
-      const collected = collect();
-      expect(applyOverrides(en, ['not', 'an', 'object'], collected.warn)).to.equal(en);
-      return collected;
-    })();
-    expect(topLevel).to.have.length(1);
+  });
+
+  it('ignores overrides that are not an object', () => {
+    const { warn, warnings } = collect();
+    expect(applyOverrides(en, ['not', 'an', 'object'], warn)).to.equal(en);
+    expect(applyOverrides(en, 'text', warn)).to.equal(en);
+    expect(applyOverrides(en, undefined, warn)).to.equal(en);
+    expect(warnings).to.have.length(2);
   });
 
   it('keeps markup as plain text', () => {

@@ -41,7 +41,7 @@ const messages: Messages = {
     retryIn: {
       other: '{count}秒後にもう一度お試しください。',
     },
-    draftRestored: 'おかえりなさい。この端末で入力された回答は保存されています。',
+    draftRestored: '前回の続きから入力できます。この端末で入力された回答を保持しています。',
     offline: 'オフラインになっているようです。接続が回復しだい再開します。',
     signedInAs: '{email} でログイン中',
     signOut: 'ログアウト',
