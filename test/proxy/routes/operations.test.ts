@@ -6,6 +6,11 @@ import { startStack, type Stack } from '../support/proxy-stack.js';
 
 const METRICS_TOKEN = 'metrics-token-0123456789';
 
+/** The error code of a JSON error answer. */
+async function errorCode(response: Response): Promise<string> {
+  return ((await response.json()) as { error: { code: string } }).error.code;
+}
+
 describe('operations routes', () => {
   let stack: Stack;
   before(async () => {
@@ -25,7 +30,7 @@ describe('operations routes', () => {
   it('keeps metrics behind METRICS_TOKEN when it is set', async () => {
     const anonymous = await fetch(`${stack.proxyUrl}/metrics`);
     assert.equal(anonymous.status, 401);
-    assert.equal((await anonymous.json()).error.code, 'unauthorized');
+    assert.equal(await errorCode(anonymous), 'unauthorized');
     assert.equal(anonymous.headers.get('www-authenticate'), 'Bearer');
     const wrong = await fetch(`${stack.proxyUrl}/metrics`, { headers: { Authorization: 'Bearer nope' } });
     assert.equal(wrong.status, 401);
@@ -49,12 +54,12 @@ describe('operations routes', () => {
     const response = await fetch(`${stack.proxyUrl}/healthz`, { method: 'DELETE' });
     assert.equal(response.status, 405);
     assert.match(response.headers.get('allow') ?? '', /GET/);
-    assert.equal((await response.json()).error.code, 'method_not_allowed');
+    assert.equal(await errorCode(response), 'method_not_allowed');
   });
 
   it('answers an unknown route with 404 not_found in JSON', async () => {
     const response = await fetch(`${stack.proxyUrl}/nope`);
     assert.equal(response.status, 404);
-    assert.equal((await response.json()).error.code, 'not_found');
+    assert.equal(await errorCode(response), 'not_found');
   });
 });
