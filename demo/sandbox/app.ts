@@ -17,6 +17,7 @@ import { failure, MESSAGES, notFound, type ApiResponse } from './envelope.js';
 import type { EventSink, FileStore } from './ports.js';
 import { matchRoute } from './routes.js';
 import { sanitizeParams } from './sanitize.js';
+import { BodyTooLarge, readBody } from './read-body.js';
 import { openStore, type SandboxStore } from './store.js';
 
 /** Options of {@link createSandbox}. */
@@ -47,34 +48,7 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-class BodyTooLarge extends Error {}
-
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** Read the whole body (chunked or not), refusing more than `limit` bytes. */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let failed = false;
-    req.on('data', (chunk: Buffer) => {
-      if (failed) return;
-      size += chunk.length;
-      if (size > limit) {
-        failed = true;
-        reject(new BodyTooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (!failed) resolve(Buffer.concat(chunks));
-    });
-    req.on('error', (error) => {
-      if (!failed) (failed = true), reject(error);
-    });
-  });
-}
 
 function badRequest(message: string): ApiResponse {
   return failure(400, 'sandbox_bad_request', message);
@@ -131,7 +105,6 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       bodyText = strictUtf8.decode(bytes);
     } catch (error) {
       if (error instanceof BodyTooLarge) {
-        req.resume();
         return { response: failure(413, 'sandbox_body_too_large', `The request body exceeds ${maxBody} bytes.`), close: true };
       }
       if (error instanceof TypeError) return { response: badRequest('The request body is not valid UTF-8.') };
