@@ -35,7 +35,7 @@ export class ApiError extends Error {
   }
 }
 
-/** 400 for one wrong field. */
-export function invalidField(field: string, rule: string, message: string): ApiError {
-  return new ApiError(400, 'invalid_request', message, { fields: [{ field, rule, message }] });
+/** 400 `invalid_request` for one wrong field, the message doubling as the field's. */
+export function invalidField(field: string, rule: string, message: string, params?: Record<string, string | number>): ApiError {
+  return new ApiError(400, 'invalid_request', message, { fields: [{ field, rule, message, ...(params !== undefined ? { params } : {}) }] });
 }

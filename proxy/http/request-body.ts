@@ -3,7 +3,7 @@
  * the top), a size cap, and a 4xx naming the problem for anything else (never a 500).
  */
 import type { Context } from 'koa';
-import { ApiError } from './api-error.js';
+import { ApiError, invalidField } from './api-error.js';
 
 /** The parsed JSON body as an object, or a 4xx {@link ApiError}. */
 export function jsonObjectBody(ctx: Context): Record<string, unknown> {
@@ -21,13 +21,13 @@ export function jsonObjectBody(ctx: Context): Record<string, unknown> {
 export function requiredString(body: Record<string, unknown>, field: string, maxLength = 1000): string {
   const value = body[field];
   if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
-    throw new ApiError(400, 'invalid_request', `${field} is required.`, { fields: [{ field, rule: 'required', message: `${field} is required.` }] });
+    throw invalidField(field, 'required', `${field} is required.`);
   }
   if (typeof value !== 'string') {
-    throw new ApiError(400, 'invalid_request', `${field} must be a string.`, { fields: [{ field, rule: 'type', message: `${field} must be a string.` }] });
+    throw invalidField(field, 'type', `${field} must be a string.`);
   }
   if (value.length > maxLength) {
-    throw new ApiError(400, 'invalid_request', `${field} is longer than ${maxLength} characters.`, { fields: [{ field, rule: 'too_long', message: `${field} is longer than ${maxLength} characters.`, params: { max: maxLength } }] });
+    throw invalidField(field, 'too_long', `${field} is longer than ${maxLength} characters.`, { max: maxLength });
   }
   return value.trim();
 }

@@ -6,7 +6,7 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { checkEthereumAddress } from '../contract/eip55.js';
-import { ApiError } from '../http/api-error.js';
+import { invalidField } from '../http/api-error.js';
 import { providerFailure } from '../http/provider-failure.js';
 import { jsonObjectBody, requiredString } from '../http/request-body.js';
 import { requireSession } from '../http/widget-session.js';
@@ -22,9 +22,7 @@ export function addEthereumRoute(router: Router, deps: ProxyDeps): void {
       const message = local.reason === 'checksum'
         ? 'This address has a wrong checksum: a letter may have the wrong case, or a character is mistyped. Copy it again from your wallet.'
         : 'An Ethereum address is 0x followed by 40 hexadecimal characters.';
-      throw new ApiError(400, 'invalid_request', message, {
-        fields: [{ field: 'address', rule: local.reason, message, ...(local.suggestion !== undefined ? { params: { suggestion: local.suggestion } } : {}) }],
-      });
+      throw invalidField('address', local.reason, message, local.suggestion !== undefined ? { suggestion: local.suggestion } : undefined);
     }
     let accepted: boolean;
     try {
@@ -34,7 +32,7 @@ export function addEthereumRoute(router: Router, deps: ProxyDeps): void {
     }
     if (!accepted) {
       const message = 'The verification service does not accept this Ethereum address.';
-      throw new ApiError(400, 'invalid_request', message, { fields: [{ field: 'address', rule: 'provider', message }] });
+      throw invalidField('address', 'provider', message);
     }
     ctx.body = { address: local.address, wasChecksummed: local.wasChecksummed };
   });

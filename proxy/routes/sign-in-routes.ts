@@ -12,7 +12,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { normalizeEmail } from '../codes.js';
-import { ApiError } from '../http/api-error.js';
+import { ApiError, invalidField } from '../http/api-error.js';
 import { providerFailure } from '../http/provider-failure.js';
 import { jsonObjectBody, requiredString } from '../http/request-body.js';
 import { callerOrigin, requireSession, saleOf, unauthorized } from '../http/widget-session.js';
@@ -29,7 +29,7 @@ function readEmail(body: Record<string, unknown>): string {
   const email = requiredString(body, 'email', 254);
   if (!EMAIL.test(email)) {
     const message = 'email must be an email address like name@example.com.';
-    throw new ApiError(400, 'invalid_request', message, { fields: [{ field: 'email', rule: 'format', message }] });
+    throw invalidField('email', 'format', message);
   }
   return normalizeEmail(email);
 }
@@ -166,7 +166,7 @@ export function addSignInRoutes(router: Router, deps: ProxyDeps): void {
     }
     if (origin === undefined || !sale.config.origins.includes(origin)) {
       const message = 'origin must be one of the sale\'s configured origins.';
-      throw new ApiError(400, 'invalid_request', message, { fields: [{ field: 'origin', rule: 'not_allowed', message }] });
+      throw invalidField('origin', 'not_allowed', message);
     }
     ctx.status = 201;
     ctx.body = await issueSession(deps, sale, origin, email);
