@@ -45,39 +45,48 @@ function keyFromFileUrl(url: unknown): string | undefined {
 
 /** The investor's status now, read from the provider (authoritative), and pushed to their streams. */
 export async function currentStatus(deps: ProxyDeps, session: InvestorSession): Promise<InvestorStatus> {
-  let status: InvestorStatus;
-  try {
-    status = investorStatus(await session.sale.provider.getKyc(session.userId));
-  } catch (error) {
-    if (isProviderRejection(error, 404)) return NOT_SUBMITTED;
-    throw providerFailure(error);
-  }
+  const kyc = await readCase(session);
+  if (kyc === undefined) return NOT_SUBMITTED;
+  const status = investorStatus(kyc);
   await deps.statusHub.publish(session.sale.config.id, String(session.userId), status);
   return status;
 }
 
-/** The file keys of the investor's latest submission at the provider (none when there is none). */
-async function previousSubmissionKeys(session: InvestorSession): Promise<Set<string>> {
+/**
+ * The investor's latest submission at the provider in our terms (our field names, `dd/mm/yyyy`, file keys
+ * instead of document URLs), or undefined when nothing was submitted yet.
+ */
+async function previousAnswers(session: InvestorSession): Promise<Partial<KycSubmissionInput> | undefined> {
+  let detail: Record<string, unknown>;
   try {
-    const detail = (await session.sale.provider.getKycDetail(session.userId)) as unknown as Record<string, unknown>;
-    const keys = new Set<string>();
-    for (const [name, value] of Object.entries(detail)) {
-      const field = kycFieldFromProviderName(name);
-      if (field === undefined || !(FILE_FIELDS as readonly string[]).includes(field)) continue;
-      for (const url of Array.isArray(value) ? value : [value]) {
-        const key = keyFromFileUrl(url);
-        if (key !== undefined) keys.add(key);
-      }
-    }
-    return keys;
+    detail = (await session.sale.provider.getKycDetail(session.userId)) as unknown as Record<string, unknown>;
   } catch (error) {
-    if (isProviderRejection(error, 404)) return new Set();
+    if (isProviderRejection(error, 404)) return undefined;
     throw providerFailure(error);
   }
+  const answers: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(detail)) {
+    const field = kycFieldFromProviderName(name);
+    if (field === undefined || value === null || value === undefined) continue;
+    if (field === 'investorProofFiles') {
+      const keys = (Array.isArray(value) ? value : [value]).map(keyFromFileUrl).filter((key) => key !== undefined);
+      if (keys.length > 0) answers[field] = keys;
+    } else if ((FILE_FIELDS as readonly string[]).includes(field)) {
+      const key = keyFromFileUrl(value);
+      if (key !== undefined) answers[field] = key;
+    } else if (field === 'birthdate' && typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
+      // The provider stores ISO dates; the wire format is dd/mm/yyyy.
+      const [year, month, day] = value.split('-');
+      answers[field] = `${day}/${month}/${year}`;
+    } else {
+      answers[field] = String(value);
+    }
+  }
+  return answers as Partial<KycSubmissionInput>;
 }
 
 /** Every file key in a submission, with the field it is in. */
-function submittedFiles(value: KycSubmissionInput): { field: string; key: string }[] {
+function submittedFiles(value: Partial<KycSubmissionInput>): { field: string; key: string }[] {
   const files: { field: string; key: string }[] = [];
   for (const field of ['documentIdFile', 'selfieFile', 'residenceProofFile'] as const) {
     const key = value[field];
@@ -161,7 +170,10 @@ export function addKycRoutes(router: Router, deps: ProxyDeps): void {
     // them, or in their previous submission (a resubmission may keep documents uploaded long ago).
     const files = submittedFiles(checked.value);
     let known = await uploadKeysOf(deps, sale.id, session.userId);
-    if (files.some((file) => !known.has(file.key))) known = new Set([...known, ...(await previousSubmissionKeys(session))]);
+    if (files.some((file) => !known.has(file.key))) {
+      const previous = await previousAnswers(session);
+      known = new Set([...known, ...(previous === undefined ? [] : submittedFiles(previous).map((file) => file.key))]);
+    }
     const foreign = files.filter((file) => !known.has(file.key));
     if (foreign.length > 0) {
       throw new ApiError(400, 'invalid_submission', 'Some files were not uploaded in your session. Please upload them again.', {
@@ -219,31 +231,8 @@ export function addKycRoutes(router: Router, deps: ProxyDeps): void {
 
   router.get('/v1/sales/:sale/kyc/submission', async (ctx: Context) => {
     const session = await requireSession(ctx, deps);
-    let detail: Record<string, unknown>;
-    try {
-      detail = (await session.sale.provider.getKycDetail(session.userId)) as unknown as Record<string, unknown>;
-    } catch (error) {
-      if (isProviderRejection(error, 404)) throw new ApiError(404, 'no_submission', 'Nothing has been submitted yet.');
-      throw providerFailure(error);
-    }
-    const submission: Record<string, unknown> = {};
-    for (const [name, value] of Object.entries(detail)) {
-      const field = kycFieldFromProviderName(name);
-      if (field === undefined || value === null || value === undefined) continue;
-      if (field === 'investorProofFiles') {
-        const keys = (Array.isArray(value) ? value : [value]).map(keyFromFileUrl).filter((key) => key !== undefined);
-        if (keys.length > 0) submission[field] = keys;
-      } else if ((FILE_FIELDS as readonly string[]).includes(field)) {
-        const key = keyFromFileUrl(value);
-        if (key !== undefined) submission[field] = key;
-      } else if (field === 'birthdate' && typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
-        // The provider stores ISO dates; the wire format is dd/mm/yyyy.
-        const [year, month, day] = value.split('-');
-        submission[field] = `${day}/${month}/${year}`;
-      } else {
-        submission[field] = String(value);
-      }
-    }
+    const submission = await previousAnswers(session);
+    if (submission === undefined) throw new ApiError(404, 'no_submission', 'Nothing has been submitted yet.');
     ctx.body = { submission };
   });
 }
