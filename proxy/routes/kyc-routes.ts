@@ -24,7 +24,8 @@ import { isProviderRejection } from '../provider/provider-error.js';
 import type { KycFields, ProviderUserKyc } from '../provider/provider-types.js';
 import { toQuery } from '../ost-query.js';
 import type { ProxyDeps } from '../proxy-deps.js';
-import { investorStatus, NOT_SUBMITTED, type InvestorStatus } from '../status/investor-status.js';
+import { investorStatus, type InvestorStatus } from '../status/investor-status.js';
+import { refreshStatus } from '../status/provider-status.js';
 import { uploadKeysOf } from './upload-routes.js';
 
 /** Our field errors as the HTTP body's `fields` (a whole-form error is reported on `submission`). */
@@ -45,11 +46,11 @@ function keyFromFileUrl(url: unknown): string | undefined {
 
 /** The investor's status now, read from the provider (authoritative), and pushed to their streams. */
 export async function currentStatus(deps: ProxyDeps, session: InvestorSession): Promise<InvestorStatus> {
-  const kyc = await readCase(session);
-  if (kyc === undefined) return NOT_SUBMITTED;
-  const status = investorStatus(kyc);
-  await deps.statusHub.publish(session.sale.config.id, String(session.userId), status);
-  return status;
+  try {
+    return await refreshStatus(deps, session.sale, session.userId);
+  } catch (error) {
+    throw providerFailure(error);
+  }
 }
 
 /**

@@ -12,10 +12,9 @@ import type { Context } from 'koa';
 import type { Logger } from 'pino';
 import { ApiError } from '../http/api-error.js';
 import { saleOf } from '../http/widget-session.js';
-import { isProviderRejection } from '../provider/provider-error.js';
 import type { ProxyDeps, SaleServices } from '../proxy-deps.js';
 import { verifyWebhook, type WebhookRejection } from '../signer.js';
-import { investorStatus } from '../status/investor-status.js';
+import { refreshStatus } from '../status/provider-status.js';
 import { applyWebhookCase, readWebhookCase } from '../status/webhook-events.js';
 
 /** Event ids are remembered longer than the provider retries (1+2+…+32 h = 63 h). */
@@ -29,10 +28,8 @@ export function webhookUrl(deps: ProxyDeps, sale: SaleServices): string {
 /** Read the case back from the provider and push that status: the provider is the authority. */
 async function settleFromProvider(deps: ProxyDeps, sale: SaleServices, userId: string, log: Logger): Promise<void> {
   try {
-    const kyc = await sale.provider.getKyc(Number(userId));
-    await deps.statusHub.publish(sale.config.id, userId, investorStatus(kyc));
+    await refreshStatus(deps, sale, Number(userId));
   } catch (error) {
-    if (isProviderRejection(error, 404)) return;
     log.warn({ sale: sale.config.id, err: error as Error }, 'webhook: could not read the case back');
   }
 }
