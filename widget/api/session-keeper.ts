@@ -69,15 +69,15 @@ const DEFAULT_REFRESH_AHEAD_SECONDS = 60;
 const RETRY_TIMED_REFRESH_MS = 15_000;
 
 /** The JSON payload of a compact JWS, unverified; undefined when it cannot be read. */
-export function readTokenClaims(token: string): { exp?: number; iat?: number } | undefined {
+export function readTokenClaims(token: string): { exp?: number; iat?: number; sub?: string } | undefined {
   const payload = token.split('.')[1];
   if (payload === undefined || payload === '') return undefined;
   try {
     const base64 = payload.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(payload.length / 4) * 4, '=');
     const value: unknown = JSON.parse(atob(base64));
     if (typeof value !== 'object' || value === null) return undefined;
-    const { exp, iat } = value as Record<string, unknown>;
-    return { ...(typeof exp === 'number' ? { exp } : {}), ...(typeof iat === 'number' ? { iat } : {}) };
+    const { exp, iat, sub } = value as Record<string, unknown>;
+    return { ...(typeof exp === 'number' ? { exp } : {}), ...(typeof iat === 'number' ? { iat } : {}), ...(typeof sub === 'string' ? { sub } : {}) };
   } catch {
     return undefined;
   }
@@ -90,7 +90,8 @@ function keptSession(input: HostToken): KeptSession {
     token: answer.token,
     expiresAt: claims?.exp ?? answer.expiresAt,
     issuedAt: claims?.iat,
-    userId: answer.userId,
+    // The proxy's tokens name the provider user in `sub`: a bare host token still says whose draft it is.
+    userId: answer.userId ?? claims?.sub,
   };
 }
 
