@@ -94,7 +94,9 @@ function renderSection(host: ReviewHost, step: FormStepId): TemplateResult {
   const { messages } = host;
   const section = messages.common.steps[step];
   const fields = fieldsOfStep(step, KYC_FIELDS).filter((field) => isListed(host, field));
-  return html`<section class="review-section" aria-labelledby="review-${step}">
+  // A plain section (no accessible name, so not one landmark per section); the heading's id lets the
+  // element bring the investor back to it after an edit.
+  return html`<section class="review-section">
     <div class="review-section-header">
       <h3 id="review-${step}">${section}</h3>
       <button type="button" class="link" aria-label=${format(messages.review.editSection, { section }, host.locale)} @click=${() => host.goTo(step)}>
