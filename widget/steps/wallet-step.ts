@@ -3,7 +3,7 @@
  * participation amount, each drawn only when the sale collects it.
  */
 import { css, html, nothing, type TemplateResult } from 'lit';
-import { ethereumFieldStyles, renderEthereumField } from '../fields/ethereum-field.js';
+import { renderEthereumField } from '../fields/ethereum-field.js';
 import { renderTextField } from '../fields/text-field.js';
 import type { StepHost } from '../flow/step-host.js';
 import { format } from '../i18n/format.js';
@@ -75,9 +75,11 @@ export function renderWalletStep(host: StepHost): TemplateResult {
   ${host.isCollected(AMOUNT) ? renderAmountField(host) : nothing}`;
 }
 
-/** The styles of the wallet step, the Ethereum field's included: add them to the element's `static styles`. */
+/**
+ * The wallet step's own styles, for the element's `static styles` next to `ethereumFieldStyles`
+ * (fields/ethereum-field.ts), which the step draws.
+ */
 export const walletStepStyles = css`
-  ${ethereumFieldStyles}
   #estimatedParticipationAmount {
     /* An amount is short: a narrower box says so, and aligned digits are easier to check. */
     max-inline-size: 20rem;

@@ -4,7 +4,7 @@ import { toChecksumAddress } from '../../../proxy/contract/eip55.js';
 import { ApiError } from '../../../widget/api/api-error.js';
 import { createProxyClient } from '../../../widget/api/proxy-client.js';
 import type { CheckedAddress, SaleConfig } from '../../../widget/api/proxy-types.js';
-import { CHECK_PAUSE_MS, ethereumAddressRefusal } from '../../../widget/fields/ethereum-field.js';
+import { CHECK_PAUSE_MS, ethereumAddressRefusal, ethereumFieldStyles } from '../../../widget/fields/ethereum-field.js';
 import { fieldErrorText } from '../../../widget/i18n/error-text.js';
 import { format, formatNumber } from '../../../widget/i18n/format.js';
 import { normaliseAmountInput, renderWalletStep, walletStepStyles } from '../../../widget/steps/wallet-step.js';
@@ -46,7 +46,7 @@ async function violations(step: MountedStep): Promise<{ id: string; targets: unk
 }
 
 function mountWallet(options: MountOptions = {}): Promise<MountedStep> {
-  return mountStep((form) => renderWalletStep(form), { styles: walletStepStyles, ...options });
+  return mountStep((form) => renderWalletStep(form), { styles: [ethereumFieldStyles, walletStepStyles], ...options });
 }
 
 function withMinAmount(min: number): (config: SaleConfig) => SaleConfig {
@@ -78,6 +78,12 @@ async function untilText(step: MountedStep, selector: string, expected: string):
 
 async function untilVerified(step: MountedStep): Promise<void> {
   await untilText(step, '#ethereumAddress-status', step.form.messages.wallet.verified);
+}
+
+/** The long address (in the offered form, the recorded form) wraps instead of widening a phone's screen. */
+function expectNoSidewaysScroll(step: MountedStep): void {
+  const panel = step.root.querySelector('.panel') as HTMLElement;
+  expect(panel.scrollWidth, 'no horizontal overflow').to.be.at.most(panel.clientWidth);
 }
 
 /** Count the proxy checks (and keep their signals) while still asking the real proxy. */
@@ -391,6 +397,7 @@ describe('wallet step', () => {
     await enter(step, amountInput(step), '5');
     await leave(step, amountInput(step));
     expect(step.root.querySelector('button.suggestion')).to.not.equal(null);
+    expectNoSidewaysScroll(step);
     expect(await violations(step), 'light, errors').to.deep.equal([]);
     step.element.setAttribute('theme', 'dark');
     await step.update();
@@ -417,6 +424,7 @@ describe('wallet step', () => {
     expect(getComputedStyle(input).direction).to.equal('ltr');
     expect(getComputedStyle(amountInput(step)).direction).to.equal('ltr');
     expect(text(step, '#ethereumAddress-checksummed')).to.contain(CHECKSUMMED);
+    expectNoSidewaysScroll(step);
     expect(await violations(step), 'rtl, check failed').to.deep.equal([]);
     step.element.setAttribute('theme', 'dark');
     await step.update();
