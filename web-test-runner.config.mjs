@@ -5,6 +5,7 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { defaultReporter } from '@web/test-runner';
 import { chromiumPath, chromiumArgs } from './test/support/chromium.mjs';
 import { backendPlugin } from './test/support/wtr-backend-plugin.mjs';
+import { screenshotPlugin } from './test/support/wtr-screenshot-plugin.mjs';
 import { summaryReporter } from './test/support/wtr-summary-reporter.mjs';
 
 export default {
@@ -12,7 +13,7 @@ export default {
   nodeResolve: true,
   hostname: '127.0.0.1',
   concurrency: 1,
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.web.json' }), backendPlugin()],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.web.json' }), backendPlugin(), screenshotPlugin()],
   browsers: [
     chromeLauncher({
       launchOptions: { executablePath: chromiumPath(), headless: true, args: chromiumArgs() },

@@ -21,6 +21,7 @@ import { renderCodeStep } from './steps/code-step.js';
 import { renderEmailStep } from './steps/email-step.js';
 import { renderStepContent, stepStyles } from './steps/form-step-content.js';
 import { renderStatusStep } from './steps/status-step.js';
+import { ethereumAddressRefusal } from './fields/ethereum-field.js';
 import { formStyles } from './styles/form-styles.js';
 import { themeStyles } from './styles/theme.js';
 import { elementStyles } from './styles/element-styles.js';
@@ -134,6 +135,8 @@ export class KycOnboarding extends LitElement {
   @state() private resendAt = 0;
   @state() private announcement = '';
   @state() private notice = '';
+  /** The status step thanks the investor for the submission they just made. */
+  @state() private submittedJustNow = false;
   /** Seconds left before a new code may be asked for (redrawn every second while counting). */
   @state() private now = Date.now();
 
@@ -453,26 +456,7 @@ export class KycOnboarding extends LitElement {
     if (FINAL_STATES.has(status.state) && previous?.state !== status.state) {
       dispatchKycEvent(this, 'kyc-complete', { state: status.state as 'approved' | 'denied', status });
     }
-    // A case sent back while the investor watches: the status step says so and offers the fix.
-    if (previous !== undefined && previous.state !== status.state && this.step === 'status') {
-      this.#announce(this.#statusTitle(status));
-    }
-  }
-
-  #statusTitle(status: InvestorStatus): string {
-    const texts = this.catalog.messages.status;
-    switch (status.state) {
-      case 'pending':
-        return texts.pendingTitle;
-      case 'needs_action':
-        return texts.needsActionTitle;
-      case 'approved':
-        return texts.approvedTitle;
-      case 'denied':
-        return texts.deniedTitle;
-      default:
-        return texts.notSubmitted;
-    }
+    // The status step's own live region says the change; announcing it here too would say it twice.
   }
 
   #openStream(): void {
@@ -481,9 +465,13 @@ export class KycOnboarding extends LitElement {
       client: this.#client,
       keeper: this.#keeper,
       signal: this.#signal,
-      onStatus: (status) => this.#setStatus(status),
+      onStatus: (status) => {
+        if (this.streamState === 'unavailable') this.streamState = 'open';
+        this.#setStatus(status);
+      },
       onStateChange: (state) => {
-        this.streamState = state;
+        // A stream that stopped for good after a failure still says the service cannot be reached.
+        if (!(state === 'closed' && this.streamState === 'unavailable')) this.streamState = state;
       },
       onUnavailable: () => {
         this.streamState = 'unavailable';
@@ -537,6 +525,9 @@ export class KycOnboarding extends LitElement {
     const config = this.config;
     if (form === undefined || config === undefined || !isFormStep(this.step)) return;
     const problems = form.checkStep(this.step);
+    // The provider's verdict on the address, which the shared rule cannot know.
+    const refusal = this.step === 'wallet' ? ethereumAddressRefusal(form) : undefined;
+    if (refusal !== undefined) problems.push(refusal);
     if (problems.length > 0) {
       this.#showProblems(problems);
       return;
@@ -597,7 +588,7 @@ export class KycOnboarding extends LitElement {
       this.#draft?.save({ ...(userId !== undefined ? { userId } : {}), ...(this.email !== '' ? { email: this.email.trim() } : {}), step: 'status' });
       this.#setStatus(status);
       dispatchKycEvent(this, 'kyc-submitted', { userId, status });
-      this.#announce(this.catalog.messages.status.submitted);
+      this.submittedJustNow = true;
       this.#show('status', true);
       this.#openStream();
     } catch (error) {
@@ -733,7 +724,11 @@ export class KycOnboarding extends LitElement {
           locale: this.catalog.locale,
           status: this.status,
           streamState: this.streamState,
-          onFix: () => void this.#fix(),
+          submittedJustNow: this.submittedJustNow,
+          onFix: () => {
+            this.submittedJustNow = false;
+            void this.#fix();
+          },
         })}`;
     }
     const form = this.#form;
