@@ -174,9 +174,9 @@ function createUploadController(initialHost: StepHost, options: UploadController
     update();
   };
   /** Free places for more investor proofs (the uploaded ones and those on their way count). */
-  const freeSlots = (field: FileField, except?: Entry): number => {
+  const freeSlots = (field: FileField): number => {
     if (!isMulti(field)) return 1;
-    const coming = entries.filter((entry) => entry !== except && entry.item.field === field && IN_FLIGHT.has(entry.item.state)).length;
+    const coming = entries.filter((entry) => entry.item.field === field && IN_FLIGHT.has(entry.item.state)).length;
     return host.config.uploads.maxInvestorProofs - host.files(field).length - coming;
   };
 
@@ -201,11 +201,13 @@ function createUploadController(initialHost: StepHost, options: UploadController
     const abort = new AbortController();
     const { signal } = abort;
     const stop = (): void => abort.abort();
-    if (host.signal.aborted) {
+    // The signal of the host that started it, should another investor's form replace this one meanwhile.
+    const hostSignal = host.signal;
+    if (hostSignal.aborted) {
       item.state = 'cancelled';
       return;
     }
-    host.signal.addEventListener('abort', stop, { once: true });
+    hostSignal.addEventListener('abort', stop, { once: true });
     entry.abort = abort;
     Object.assign(item, { state: 'checking', loaded: 0, total: 0, attempt: 1 });
     delete item.error;
@@ -254,7 +256,7 @@ function createUploadController(initialHost: StepHost, options: UploadController
         update();
       } else fail(entry, failureOf(error, item));
     } finally {
-      host.signal.removeEventListener('abort', stop);
+      hostSignal.removeEventListener('abort', stop);
       if (entry.abort === abort) delete entry.abort;
     }
   };
@@ -263,7 +265,6 @@ function createUploadController(initialHost: StepHost, options: UploadController
     fail(entry, { problem: { field: entry.item.field, rule: 'too_many_files', params: { max: host.config.uploads.maxInvestorProofs } } });
 
   const controller: UploadController = {
-    hostConnected() {},
     hostDisconnected() {
       abortAll();
       for (const entry of entries) revoke(entry);
