@@ -355,9 +355,22 @@ describe('npm start: the whole demo on one machine', () => {
     assert.ok(!demo.stdout().includes('host.investor@example.com'), 'an email reached the log');
   });
 
-  test('Ctrl-C (SIGINT) stops every part: exit code 0, every port free', async () => {
+  test('Ctrl-C (SIGINT) stops every part, even with a widget\'s status stream open: exit code 0, every port free', async () => {
+    assert.ok(earlier, 'the journey test signs in first');
+    const stream = await fetch(`${urls.proxy}/v1/sales/${SALE}/kyc/events`, {
+      headers: { Origin: urls.siteOrigin, Authorization: `Bearer ${earlier.token}`, Accept: 'text/event-stream' },
+      signal: AbortSignal.timeout(TIMEOUT_MS * 3),
+    });
+    assert.equal(stream.status, 200);
+    // Read the stream to its end in the background: the shutdown must end it, not wait for the client.
+    const streamText = (async () => {
+      let text = '';
+      for await (const chunk of stream.body as unknown as AsyncIterable<Uint8Array>) text += Buffer.from(chunk).toString('utf8');
+      return text;
+    })();
     demo.child.kill('SIGINT');
     const { code, signal } = await demo.exited(10_000);
+    assert.match(await streamText, /event: status[\s\S]*retry: 1000/, 'the stream ended with a reconnect hint');
     assert.equal(signal, null);
     assert.equal(code, 0, demo.stderr());
     assert.match(demo.stdout(), /Demo stopped\./);
