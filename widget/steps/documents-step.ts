@@ -1,6 +1,6 @@
 /**
  * The documents step: the identity document and a selfie holding it (with the camera on phones), the
- * proof of residence when the nationality entered requires one, and the accredited-investor question with
+ * proof of residence when the nationality entered requires one (or one was already uploaded), and the accredited-investor question with
  * its proofs. Only the fields the sale collects are drawn.
  *
  * The accredited-investor answer is not a KYC field (only the proofs are sent): it is kept by the upload
@@ -43,13 +43,22 @@ function renderInvestorProofs(host: StepHost, controller: UploadController): Tem
     ${answer === 'yes' ? proofs() : nothing}`;
 }
 
+/**
+ * The residence proof is asked for when the nationality requires it. One already uploaded stays in view
+ * (as optional) after a change of nationality: it would still be submitted, so the investor must be able
+ * to see and remove it, as the review shows it.
+ */
+function showsResidenceProof(host: StepHost): boolean {
+  return host.isRequired('residenceProofFile') || (host.isCollected('residenceProofFile') && host.files('residenceProofFile').length > 0);
+}
+
 /** Draw the documents step's fields (the element draws the heading, the error summary and the buttons). */
 export function renderDocumentsStep(host: StepHost, controller: UploadController): TemplateResult {
   const { documents } = host.messages;
   return html`<p class="intro">${documents.intro}</p>
     ${host.isCollected('documentIdFile') ? renderFileField(host, controller, 'documentIdFile', { capture: 'environment', hint: documents.documentIdHint }) : nothing}
     ${host.isCollected('selfieFile') ? renderFileField(host, controller, 'selfieFile', { capture: 'user', hint: documents.selfieHint }) : nothing}
-    ${host.isRequired('residenceProofFile')
+    ${showsResidenceProof(host)
       ? renderFileField(host, controller, 'residenceProofFile', { capture: 'environment', hint: documents.residenceProofHint })
       : nothing}
     ${host.isCollected(INVESTOR_FIELD) ? renderInvestorProofs(host, controller) : nothing}`;

@@ -416,8 +416,14 @@ describe('the documents step', () => {
     choose(step, 'residenceProofFile', [pdfFile(210 * 1024, 'bill.pdf')]);
     await until(() => draftFiles(step!, 'residenceProofFile').length === 1, WAIT_MS, 'the upload');
 
+    // Another nationality: the proof uploaded would still be sent, so it stays in view, optional, until removed.
     step.form.setAnswer('nationality', notNeeding!.value);
     await step.update();
+    const legend = step.root.getElementById('residenceProofFile')?.closest('fieldset')?.querySelector('legend');
+    expect(text(legend)).to.equal('Proof of residence (optional)');
+    (legend?.closest('fieldset')?.querySelector('li.file button') as HTMLButtonElement).click();
+    await step.update();
+    expect(draftFiles(step, 'residenceProofFile')).to.deep.equal([]);
     expect(step.root.getElementById('residenceProofFile')).to.equal(null);
   });
 
