@@ -70,23 +70,25 @@ function matchRank(name: string, query: string): number {
   return name.includes(query) ? 2 : -1;
 }
 
+/** The positions in `choices` of the options matching `query`, best first (see {@link matchChoices}). */
+function matchIndexes(choices: readonly Choice[], query: string): number[] {
+  const folded = fold(query);
+  if (folded === '') return choices.map((_, index) => index);
+  const groups: number[][] = [[], [], []];
+  foldedNamesOf(choices).forEach((name, index) => {
+    const ranks = [matchRank(name.label, folded), matchRank(name.value, folded)].filter((rank) => rank >= 0);
+    if (ranks.length > 0) groups[Math.min(...ranks)]?.push(index);
+  });
+  return groups.flat();
+}
+
 /**
  * The options matching `query`, best first: by display name or canonical value, ignoring case, accents
  * and punctuation; names starting with the query, then names with a word starting with it, then the
  * rest, each group in list order. An empty query matches every option.
  */
 export function matchChoices<C extends Choice>(choices: readonly C[], query: string): C[] {
-  const folded = fold(query);
-  if (folded === '') return [...choices];
-  const names = foldedNamesOf(choices);
-  const groups: C[][] = [[], [], []];
-  choices.forEach((choice, index) => {
-    const name = names[index];
-    if (name === undefined) return;
-    const ranks = [matchRank(name.label, folded), matchRank(name.value, folded)].filter((rank) => rank >= 0);
-    if (ranks.length > 0) groups[Math.min(...ranks)]?.push(choice);
-  });
-  return groups.flat();
+  return matchIndexes(choices, query).map((index) => choices[index] as C);
 }
 
 /** The option whose display name or canonical value is `text` (ignoring case, accents and punctuation). */
@@ -171,10 +173,12 @@ export function renderChoiceList<C extends Choice>(host: StepHost, field: Choice
   const state = stateOf(host, field);
   const answer = host.answer(field);
   const chosen = choices.find((choice) => choice.value === answer);
-  const matches = state.open ? matchChoices(choices, state.query ?? '') : [];
+  // Positions in `choices`: an option's id is `<field>-option-<position>`.
+  const matches = state.open ? matchIndexes(choices, state.query ?? '') : [];
   const expanded = state.open && matches.length > 0;
-  const activeChoice = expanded ? matches[state.active] : undefined;
-  const optionId = (choice: C): string => `${field}-option-${choices.indexOf(choice)}`;
+  const activeIndex = expanded ? matches[state.active] : undefined;
+  const activeChoice = activeIndex === undefined ? undefined : choices[activeIndex];
+  const optionId = (index: number): string => `${field}-option-${index}`;
   const error = host.fieldError(field);
   const notice = chosen === undefined ? undefined : options.noticeOf?.(chosen);
   const noMatch = state.open && matches.length === 0;
@@ -183,7 +187,7 @@ export function renderChoiceList<C extends Choice>(host: StepHost, field: Choice
   const redraw = (): void => host.element.requestUpdate();
   const announceResults = (): void =>
     state.announceLater(host, () => {
-      const count = matchChoices(choices, state.query ?? '').length;
+      const count = matchIndexes(choices, state.query ?? '').length;
       return count === 0 ? format(messages.common.noMatch, { query: state.query ?? '' }, locale) : format(messages.common.resultCount, { count }, locale);
     });
   const openList = (active: number): void => {
@@ -214,11 +218,13 @@ export function renderChoiceList<C extends Choice>(host: StepHost, field: Choice
   };
 
   const onKeydown = (event: KeyboardEvent): void => {
+    // Keys that confirm an input method's conversion (Enter in Japanese) are the IME's, not the list's.
+    if (event.isComposing) return;
     const count = matches.length;
     switch (event.key) {
       case 'ArrowDown':
         event.preventDefault();
-        if (!state.open) openList(event.altKey ? -1 : Math.max(0, chosen === undefined ? 0 : matchChoices(choices, state.query ?? '').indexOf(chosen)));
+        if (!state.open) openList(event.altKey ? -1 : Math.max(0, matchIndexes(choices, state.query ?? '').findIndex((index) => choices[index] === chosen)));
         else if (count > 0) {
           state.active = (state.active + 1) % count;
           redraw();
@@ -226,7 +232,7 @@ export function renderChoiceList<C extends Choice>(host: StepHost, field: Choice
         return;
       case 'ArrowUp':
         event.preventDefault();
-        if (!state.open) openList(matchChoices(choices, state.query ?? '').length - 1);
+        if (!state.open) openList(matchIndexes(choices, state.query ?? '').length - 1);
         else if (count > 0) {
           state.active = state.active <= 0 ? count - 1 : state.active - 1;
           redraw();
@@ -287,7 +293,7 @@ export function renderChoiceList<C extends Choice>(host: StepHost, field: Choice
         aria-autocomplete="list"
         aria-controls="${field}-listbox"
         aria-expanded=${expanded ? 'true' : 'false'}
-        aria-activedescendant=${ifDefined(activeChoice === undefined ? undefined : optionId(activeChoice))}
+        aria-activedescendant=${ifDefined(activeIndex === undefined ? undefined : optionId(activeIndex))}
         placeholder=${messages.common.searchPlaceholder}
         .value=${live(state.query ?? chosen?.label ?? answer)}
         ?required=${host.isRequired(field)}
@@ -324,13 +330,14 @@ export function renderChoiceList<C extends Choice>(host: StepHost, field: Choice
         }}
       >
         ${expanded
-          ? matches.map((choice, index) => {
+          ? matches.map((index, position) => {
+              const choice = choices[index] as C;
               const tag = options.tagOf?.(choice);
               return html`<li
-                id=${optionId(choice)}
+                id=${optionId(index)}
                 role="option"
                 class=${choice === chosen ? 'chosen' : ''}
-                aria-selected=${index === state.active ? 'true' : 'false'}
+                aria-selected=${position === state.active ? 'true' : 'false'}
               >${choice.label}${tag === undefined ? nothing : html` <span class="tag">${tag}</span>`}</li>`;
             })
           : nothing}

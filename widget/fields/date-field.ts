@@ -61,9 +61,10 @@ export function dateParts(answer: string): DateParts {
   };
 }
 
-/** Whether two texts of a part mean the same (`5` and `05`). */
+/** Whether a part as typed means the recorded one (`5` and `05`; `１９` and `19` while an input method composes). */
 function samePart(typed: string, recorded: string): boolean {
-  return typed === recorded || (typed !== '' && recorded !== '' && Number(typed) === Number(recorded));
+  const digits = digitsOf(typed);
+  return typed === recorded || (digits !== '' && recorded !== '' && Number(digits) === Number(recorded));
 }
 
 /** The parts to show: what was typed where it still means the recorded answer, else the answer's. */
@@ -75,7 +76,7 @@ function shownParts(host: StepHost, field: DateField): DateParts {
   return { day: pick('day'), month: pick('month'), year: pick('year') };
 }
 
-/** Record `parts` as typed and as the answer. */
+/** Record `parts` as typed, and their digits as the answer. */
 function record(host: StepHost, field: DateField, parts: DateParts): void {
   let byField = typedParts.get(host.element);
   if (byField === undefined) {
@@ -83,7 +84,7 @@ function record(host: StepHost, field: DateField, parts: DateParts): void {
     typedParts.set(host.element, byField);
   }
   byField.set(field, parts);
-  host.setAnswer(field, dateAnswer(parts));
+  host.setAnswer(field, dateAnswer({ day: digitsOf(parts.day).slice(0, 2), month: parts.month, year: digitsOf(parts.year).slice(0, 4) }));
 }
 
 /** The id of a part: the first in the locale's order takes the field's own id (the error summary focuses it). */
@@ -100,6 +101,14 @@ export function renderDateField(host: StepHost, field: DateField): TemplateResul
   const order = dateFieldOrder(locale);
   const parts = shownParts(host, field);
   const update = (part: DatePart, value: string): void => record(host, field, { ...shownParts(host, field), [part]: value });
+  // While an input method composes the text (full-width digits in Japanese), rewriting it would break the
+  // composition: it is recorded as it stands and cleaned up when the composition ends.
+  const typed = (input: HTMLInputElement, part: 'day' | 'year', maxLength: number, composing: boolean): void => {
+    const text = composing ? input.value : digitsOf(input.value).slice(0, maxLength);
+    update(part, text);
+    // Redrawing alone would not clear a refused character when the recorded value did not change.
+    if (input.value !== text) input.value = text;
+  };
   const numericInput = (part: 'day' | 'year', maxLength: number): TemplateResult => html`<input
     id=${partId(field, part, order)}
     name=${`${field}-${part}`}
@@ -111,13 +120,8 @@ export function renderDateField(host: StepHost, field: DateField): TemplateResul
     .value=${live(parts[part])}
     ?required=${required}
     aria-invalid=${invalid}
-    @input=${(event: InputEvent) => {
-      const input = event.target as HTMLInputElement;
-      const digits = digitsOf(input.value).slice(0, maxLength);
-      update(part, digits);
-      // Redrawing alone would not clear a refused character when the recorded value did not change.
-      if (input.value !== digits) input.value = digits;
-    }}
+    @input=${(event: InputEvent) => typed(event.target as HTMLInputElement, part, maxLength, event.isComposing)}
+    @compositionend=${(event: CompositionEvent) => typed(event.target as HTMLInputElement, part, maxLength, false)}
   />`;
   // Options are selected through the `selected` property: the attribute no longer moves the selection
   // once the investor has chosen a month themselves.

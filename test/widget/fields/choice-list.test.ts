@@ -95,6 +95,19 @@ describe('renderChoiceList', () => {
     expect(step.root.activeElement).to.equal(input(step));
   });
 
+  it('leaves Enter to the input method while it composes', async () => {
+    step = await mountCountryList({ locale: 'ja' });
+    await type(step, 'germ');
+    await press(step, 'ArrowDown');
+    input(step).dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', isComposing: true, bubbles: true, composed: true, cancelable: true }));
+    await step.update();
+    expect(input(step).getAttribute('aria-expanded')).to.equal('true');
+    expect(step.draft.load()?.answers['country']).to.equal('germ');
+    await press(step, 'Enter');
+    expect(step.draft.load()?.answers['country']).to.equal('GERMANY');
+    expect(input(step).value).to.equal('ドイツ');
+  });
+
   it('finds names without their accents and by the canonical name, in another language too', async () => {
     step = await mountCountryList();
     await type(step, 'cote');

@@ -90,15 +90,21 @@ describe('renderDateField', () => {
     expect(step.draft.load()?.answers['birthdate']).to.equal('17/03/1990');
   });
 
-  it('puts the year first in Japanese and turns full-width digits into ASCII', async () => {
+  it('puts the year first in Japanese and turns full-width digits into ASCII once the input method is done', async () => {
     step = await mountStep((form) => renderDateField(form, 'birthdate'), { locale: 'ja', styles: dateFieldStyles });
     expect(partsOf(step).map(([name]) => name)).to.deep.equal(['year', 'month', 'day']);
     expect(part(step, 'year').id).to.equal('birthdate');
 
+    // A Japanese input method composes full-width digits: left alone until the composition ends.
     const year = part(step, 'year') as HTMLInputElement;
     year.focus();
     year.value = '１９８５';
-    year.dispatchEvent(new InputEvent('input', { bubbles: true }));
+    year.dispatchEvent(new InputEvent('input', { bubbles: true, isComposing: true }));
+    await step.update();
+    expect(year.value).to.equal('１９８５');
+    expect(step.draft.load()?.answers['birthdate']).to.equal('//1985');
+    year.dispatchEvent(new CompositionEvent('compositionend', { bubbles: true, data: '１９８５' }));
+    await step.update();
     await chooseMonth(step, 12);
     await typeInto(step, 'day', '31');
     expect(year.value).to.equal('1985');
