@@ -19,7 +19,7 @@ import { describedBy, fieldLabelContent, renderFieldError } from './text-field.j
 export type DateField = 'birthdate';
 
 /** The three parts as typed: digits for day and year, `1`–`12` (or '') for the month. */
-type DateParts = Record<DatePart, string>;
+export type DateParts = Record<DatePart, string>;
 
 /**
  * The parts as the investor last typed them, per element and field. The recorded answer zero-pads the
