@@ -144,6 +144,7 @@ export async function createProxy(config: ProxyConfig, options: ProxyOptions = {
       while (deps.background.size > 0) await Promise.allSettled([...deps.background]);
       deps.forwarder.close();
       await deps.forwarder.idle();
+      for (const sale of deps.sales.values()) sale.provider.close();
       if (options.mailer === undefined) for (const each of mailers.values()) await each.close();
       if (options.store === undefined) await store.close();
     },

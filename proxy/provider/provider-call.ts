@@ -21,6 +21,7 @@
  * after re-learning the offset: the provider refused the request before doing anything.
  */
 import { signRequest, toQuery, type ParamValue } from '../signer.js';
+import type { ProviderFetch, ProviderRequestInit } from './keep-alive-fetch.js';
 import { backoffDelayMs } from './retry-backoff.js';
 import type { ProviderClock } from './provider-clock.js';
 import { ProviderError } from './provider-error.js';
@@ -56,7 +57,8 @@ export interface ProviderCallSettings {
   timeoutMs: number;
   /** Retries after the first attempt. */
   retries: number;
-  fetch: typeof fetch;
+  /** Sends one attempt: the keep-alive pool of `keep-alive-fetch.ts`, or a `fetch` given by a test. */
+  fetch: ProviderFetch;
   /** Our clock, ms. */
   now: () => number;
   random: () => number;
@@ -80,7 +82,10 @@ const NOT_CONNECTED_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
-/** The `code` of a fetch failure: undici puts the system error in `cause` (an AggregateError for several addresses). */
+/**
+ * The `code` of a fetch failure: `fetch` and `keep-alive-fetch.ts` put the system error in `cause` (an
+ * AggregateError when several addresses were tried).
+ */
 function causeCodeOf(error: unknown): string | undefined {
   const cause = isRecord(error) ? error['cause'] : undefined;
   if (!isRecord(cause)) return undefined;
@@ -104,6 +109,9 @@ function connectionFailure(error: unknown): AttemptFailure {
   };
 }
 
+const GET_HEADERS = { accept: 'application/json' };
+const POST_HEADERS = { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' };
+
 /** Build the call function over the given settings. */
 export function createProviderCall(settings: ProviderCallSettings): ProviderCall {
   const { clock } = settings;
@@ -114,11 +122,9 @@ export function createProviderCall(settings: ProviderCallSettings): ProviderCall
     const timer = setTimeout(() => controller.abort(), settings.timeoutMs);
     try {
       const sentAt = settings.now();
-      const init: RequestInit = { method, headers: { accept: 'application/json' }, redirect: 'manual', signal: controller.signal };
-      if (method === 'POST') {
-        init.body = wire;
-        init.headers = { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' };
-      }
+      const init: ProviderRequestInit = method === 'POST'
+        ? { method, headers: POST_HEADERS, body: wire, redirect: 'manual', signal: controller.signal }
+        : { method, headers: GET_HEADERS, redirect: 'manual', signal: controller.signal };
       const response = await settings.fetch(method === 'GET' ? `${settings.origin}${path}?${wire}` : `${settings.origin}${path}`, init);
       const receivedAt = settings.now();
       clock.observe(response.headers.get('date'), sentAt, receivedAt);

@@ -12,6 +12,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ParamValue } from '../signer.js';
 import { findOrCreateUser } from './find-or-create-user.js';
+import { createKeepAliveFetch } from './keep-alive-fetch.js';
 import { createProviderCall, type CallOptions, type ProviderCall } from './provider-call.js';
 import { createProviderClock } from './provider-clock.js';
 import { isProviderRejection } from './provider-error.js';
@@ -46,7 +47,10 @@ export interface ProviderClientOptions {
   timeoutMs?: number;
   /** Retries after the first attempt, for failures that may be retried. Default 2. */
   retries?: number;
-  /** The fetch to use. Default the global `fetch`. */
+  /**
+   * The fetch to use (tests put a stand-in between the proxy and the provider). Default: a pool of
+   * keep-alive connections to `baseUrl` (`keep-alive-fetch.ts`), closed by `close()`.
+   */
   fetch?: typeof fetch;
   /** Our clock in ms. Default `Date.now`. */
   now?: () => number;
@@ -89,6 +93,8 @@ export interface ProviderClient {
   validateEthereumAddress(address: string): Promise<boolean>;
   /** The current estimate of the provider's clock minus ours, in ms (for health output and metrics). */
   clockOffsetMs(): number;
+  /** Close the pooled connections to the provider (at shutdown; a later call would connect again). */
+  close(): void;
 }
 
 /** Check the origin once, so that a bad setting fails at start-up and never inside a request. */
@@ -119,13 +125,16 @@ const INVALID_ETHEREUM_ADDRESS = ['um_cea_1', 'um_cea_2'];
 export function createProviderClient(options: ProviderClientOptions): ProviderClient {
   const now = options.now ?? Date.now;
   const clock = createProviderClock(now);
+  const origin = readOrigin(options.baseUrl);
+  // Made even when a fetch is given: it holds no connection until used, and `close()` stays simple.
+  const pool = createKeepAliveFetch(origin);
   const call = createProviderCall({
-    origin: readOrigin(options.baseUrl),
+    origin,
     apiKey: options.apiKey,
     apiSecret: options.apiSecret,
     timeoutMs: options.timeoutMs ?? 8000,
     retries: options.retries ?? 2,
-    fetch: options.fetch ?? globalThis.fetch,
+    fetch: options.fetch ?? pool,
     now,
     random: options.random ?? Math.random,
     sleep: options.sleep ?? ((ms) => delay(ms)),
@@ -179,6 +188,7 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
       }
     },
     clockOffsetMs: () => clock.offsetMs(),
+    close: () => pool.close(),
   };
   return client;
 }
