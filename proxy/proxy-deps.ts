@@ -12,6 +12,7 @@ import type { ProviderClient } from './provider/provider-client.js';
 import type { SigningKeySet } from './session/signing-keys.js';
 import type { TokenService } from './session/widget-token.js';
 import type { StatusHub } from './status/status-hub.js';
+import type { TickedStream } from './status/stream-ticker.js';
 import type { WebhookForwarder } from './status/webhook-forwarder.js';
 import type { SharedStore } from './store/shared-store.js';
 
@@ -39,6 +40,6 @@ export interface ProxyDeps {
   now: () => number;
   /** Work done after answering (webhook follow-ups), so shutdown and tests can wait for it. */
   background: Set<Promise<unknown>>;
-  /** Open status streams register here so shutdown can end them cleanly. */
-  streams: Set<{ close(reason: string): void }>;
+  /** Open status streams register here: one ticker beats and expires them, and shutdown ends them cleanly. */
+  streams: Set<TickedStream>;
 }
