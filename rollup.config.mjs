@@ -10,9 +10,13 @@ import { readdirSync } from 'node:fs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import esbuild from 'rollup-plugin-esbuild';
+import htmlLiterals from 'rollup-plugin-html-literals';
 
 const typescript = () => esbuild({ target: 'es2022', tsconfig: 'tsconfig.web.json', include: /\.ts$/ });
-const minify = () => terser({ ecma: 2022, module: false, format: { comments: false } });
+const minify = () => terser({ ecma: 2022, module: false, compress: { passes: 2 }, format: { comments: false } });
+// Lit's html`` and css`` templates keep their indentation through terser (it never touches the text of
+// a template literal); this minifies the HTML and CSS inside them, about a kilobyte gzip off the bundle.
+const minifyTemplates = () => htmlLiterals({ include: ['widget/**/*.ts'] });
 const localeInputs = Object.fromEntries(
   readdirSync('widget/i18n/locales')
     .filter((file) => file.endsWith('.ts'))
@@ -23,7 +27,7 @@ export default [
   {
     input: 'widget/script-tag.ts',
     output: { file: 'dist/kyc-onboarding.js', format: 'iife', sourcemap: true },
-    plugins: [nodeResolve({ browser: true }), typescript(), minify()],
+    plugins: [nodeResolve({ browser: true }), typescript(), minifyTemplates(), minify()],
   },
   {
     input: 'widget/index.ts',

@@ -30,7 +30,6 @@ import { checkEthereumAddress } from './eip55.js';
 import type { FieldError, FieldRule } from './field-error.js';
 import {
   ALWAYS_REQUIRED_FIELDS,
-  KYC_FIELD_LABELS,
   KYC_FIELDS,
   PROVIDER_FIELD_NAMES,
   REQUIRED_WHEN_COLLECTED,
@@ -75,11 +74,23 @@ export interface SaleFieldRules {
   clientId?: number;
 }
 
+/** Writes the `message` of a field error (see field-error-message.ts for the proxy's English one). */
+export type FieldErrorDescriber = (field: KycField, rule: FieldRule, params: Readonly<Record<string, string | number>>) => string;
+
 /** What validation needs besides the rules. */
 export interface KycValidationOptions {
   /** Today in the provider's zone, see `providerToday()` in birthdate-rule.ts. */
   today: CalendarDate;
+  /**
+   * Writes each error's `message`. The proxy passes `englishFieldErrorMessage` (field-error-message.ts);
+   * the widget shows its own translated texts by `rule`, so it leaves the default (`<field>: <rule>`) and
+   * the English sentences stay out of its bundle.
+   */
+  describe?: FieldErrorDescriber;
 }
+
+/** The default describer: names the field and the rule, nothing more. */
+const ruleOnly: FieldErrorDescriber = (field, rule) => `${field}: ${rule}`;
 
 /** The outcome of {@link validateKycSubmission}. */
 export type KycValidation = { ok: true; value: KycSubmissionInput } | { ok: false; errors: FieldError[] };
@@ -107,67 +118,9 @@ const DECIMAL = /^(\d*)(?:\.(\d+))?$/;
 type TextField = 'firstName' | 'lastName' | 'documentIdNumber' | 'streetAddress' | 'city' | 'state' | 'postalCode';
 type SingleFileField = 'documentIdFile' | 'selfieFile' | 'residenceProofFile';
 
-/** The message of each rule, in plain English, naming the field. */
-function messageFor(field: KycField, rule: FieldRule, params: Record<string, string | number>): string {
-  const label = KYC_FIELD_LABELS[field];
-  switch (rule) {
-    case 'required':
-      return `${label} is required.`;
-    case 'type':
-      return field === 'investorProofFiles'
-        ? `${label} must be a list of uploaded file keys.`
-        : field === 'estimatedParticipationAmount'
-          ? `${label} must be a number or a decimal number as text.`
-          : `${label} must be text.`;
-    case 'too_long':
-      return `${label} is too long: at most ${params['max']} characters (the provider counts & as 5 and < > \` as 4 to 6).`;
-    case 'format':
-      return formatMessage(field, label, params);
-    case 'too_young':
-      return `${label}: you must be at least 18 years old.`;
-    case 'too_old':
-      return `${label}: the age must be at most 100 years.`;
-    case 'blocked_country':
-      return `${label}: this sale does not accept residents of this country.`;
-    case 'unknown_country':
-      return `${label} is not a country on the list.`;
-    case 'unknown_nationality':
-      return `${label} is not a nationality on the list.`;
-    case 'checksum':
-      return `${label}: the capital and small letters do not match the address's EIP-55 checksum, so a character is probably mistyped. Check the address.`;
-    case 'too_many_files':
-      return `${label}: at most ${params['max']} files.`;
-    case 'duplicate_file':
-      return `${label}: the same file is listed twice.`;
-    case 'min_amount':
-      return `${label} must be at least ${params['min']}.`;
-    case 'not_collected':
-      return `${label} is not collected by this sale; leave it out.`;
-    default:
-      return `${label} is not valid.`;
-  }
-}
-
-function formatMessage(field: KycField, label: string, params: Record<string, string | number>): string {
-  switch (field) {
-    case 'birthdate':
-      return `${label} must be a real date written dd/mm/yyyy.`;
-    case 'ethereumAddress':
-      return `${label} must be 40 hexadecimal digits (0-9, a-f), optionally starting with 0x.`;
-    case 'estimatedParticipationAmount':
-      return `${label} must be a number written with digits and an optional decimal point, at most ${MAX_AMOUNT_DIGITS} digits, such as 1500 or 0.5.`;
-    case 'documentIdFile':
-    case 'selfieFile':
-    case 'residenceProofFile':
-    case 'investorProofFiles':
-      return `${label} must be the key of a file uploaded for this sale${params['index'] === undefined ? '' : ` (file ${Number(params['index']) + 1})`}.`;
-    default:
-      return `${label} must be one line of text without markup such as <b>.`;
-  }
-}
-
+/** The message is written once the check is done, by the caller's describer (see {@link KycValidationOptions}). */
 function fail(field: KycField, rule: FieldRule, params: Record<string, string | number> = {}): KycFieldCheck {
-  const error: FieldError = { field, rule, message: messageFor(field, rule, params) };
+  const error: FieldError = { field, rule, message: '' };
   if (Object.keys(params).length > 0) error.params = params;
   return { ok: false, error };
 }
@@ -293,6 +246,12 @@ function checkAmount(value: unknown, rules: SaleFieldRules): KycFieldCheck {
  * @param options.nationality the nationality entered so far, which decides whether a residence proof is required.
  */
 export function validateKycField(field: KycField, value: unknown, rules: SaleFieldRules, options: KycValidationOptions & { nationality?: string }): KycFieldCheck {
+  const checked = checkField(field, value, rules, options);
+  if (!checked.ok) checked.error.message = (options.describe ?? ruleOnly)(field, checked.error.rule, checked.error.params ?? {});
+  return checked;
+}
+
+function checkField(field: KycField, value: unknown, rules: SaleFieldRules, options: KycValidationOptions & { nationality?: string }): KycFieldCheck {
   if (isEmpty(value)) return isFieldRequired(field, rules, options.nationality) ? fail(field, 'required') : { ok: true, value: undefined };
   if (!isFieldCollected(field, rules)) return fail(field, 'not_collected');
   switch (field) {

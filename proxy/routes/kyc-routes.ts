@@ -14,6 +14,7 @@ import { providerToday } from '../contract/birthdate-rule.js';
 import type { FieldError } from '../contract/field-error.js';
 import { FILE_FIELDS, kycFieldFromProviderName, type KycSubmissionInput } from '../contract/kyc-fields.js';
 import { providerFieldErrors } from '../contract/provider-field-errors.js';
+import { englishFieldErrorMessage } from '../contract/field-error-message.js';
 import { toProviderParams, validateKycSubmission } from '../contract/kyc-rules.js';
 import { saleFieldRules } from '../config/sale-field-rules.js';
 import { ApiError, type FieldProblem } from '../http/api-error.js';
@@ -156,7 +157,7 @@ export function addKycRoutes(router: Router, deps: ProxyDeps): void {
     const sale = session.sale.config;
     const body = jsonObjectBody(ctx);
 
-    const checked = validateKycSubmission(body['submission'], saleFieldRules(sale), { today: providerToday(deps.now()) });
+    const checked = validateKycSubmission(body['submission'], saleFieldRules(sale), { today: providerToday(deps.now()), describe: englishFieldErrorMessage });
     const problems: FieldProblem[] = checked.ok ? [] : toProblems(checked.errors);
     const confirmations = body['confirmations'];
     for (const confirmation of sale.confirmations) {

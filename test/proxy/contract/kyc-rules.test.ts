@@ -14,9 +14,10 @@ import {
   type SaleFieldRules,
 } from '../../../proxy/contract/kyc-rules.js';
 import type { FieldError } from '../../../proxy/contract/field-error.js';
+import { englishFieldErrorMessage } from '../../../proxy/contract/field-error-message.js';
 
 const TODAY = { year: 2026, month: 5, day: 20 };
-const OPTIONS = { today: TODAY };
+const OPTIONS = { today: TODAY, describe: englishFieldErrorMessage };
 
 /** A sale that collects everything, with small lists. */
 const RULES: SaleFieldRules = {
