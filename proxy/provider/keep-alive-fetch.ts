@@ -9,10 +9,13 @@
  * does for a fraction of that. (The `undici` package would offer a `Pool` for this; it is not a
  * dependency, and `node:http` is all this needs.)
  *
- * It keeps what `provider-call.ts` relies on from `fetch`: the answer's headers before its body (the
- * clock is learnt when the headers arrive), an `AbortSignal` that ends the attempt wherever it is
- * (connecting, sending, or reading the body), redirects left alone, and failures as a `TypeError` whose
- * `cause` is the system error (`ECONNREFUSED`, `ECONNRESET` …), as `fetch` reports them.
+ * It keeps what `provider-call.ts` relies on from `fetch`: an `AbortSignal` that ends the attempt wherever
+ * it is (connecting, sending, or reading the body), redirects left alone, the body decoded as
+ * `Response.text()` does, and failures as a `TypeError` whose `cause` is the system error
+ * (`ECONNREFUSED`, `ECONNRESET` …), as `fetch` reports them. One difference: it resolves once the whole
+ * answer is in, not at its headers. The provider's answers are small, and the clock estimate, which
+ * takes "when the headers arrived" as the latest moment the provider could have read its clock, stays
+ * right with a moment a little later (its interval is wider by the time the body took).
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
@@ -109,62 +112,46 @@ export function createKeepAliveFetch(origin: string, options: KeepAliveFetchOpti
 
     return new Promise<ProviderResponse>((resolve, reject) => {
       const req = send({ agent, hostname, port, method: init.method, path: url.slice(prefix.length) || '/', headers });
-      // Set once the answer's headers are in: from then on a failure fails the body, not the call.
-      let settleBody: ((error: unknown, text?: string) => void) | undefined;
+      let settled = false;
       const onAbort = (): void => {
         req.destroy(abortReason(signal) as Error);
       };
-      const fail = (error: unknown): void => {
-        const reason = signal.aborted ? abortReason(signal) : fetchFailure(error);
-        if (settleBody === undefined) {
-          signal.removeEventListener('abort', onAbort);
-          reject(reason);
-        } else {
-          settleBody(reason);
-        }
+      const settle = (error: unknown, response?: ProviderResponse): void => {
+        if (settled) return;
+        settled = true;
+        signal.removeEventListener('abort', onAbort);
+        if (response !== undefined) resolve(response);
+        else reject(signal.aborted ? abortReason(signal) : fetchFailure(error));
       };
       signal.addEventListener('abort', onAbort, { once: true });
-      req.once('error', fail);
+      req.once('error', settle);
       req.once('response', (res: IncomingMessage) => {
-        let settled = false;
-        let resolveText: (text: string) => void = () => undefined;
-        let rejectText: (error: unknown) => void = () => undefined;
-        const body = new Promise<string>((resolveBody, rejectBody) => {
-          resolveText = resolveBody;
-          rejectText = rejectBody;
-        });
-        // A failed body nobody asked for must not become an unhandled rejection.
-        body.catch(() => undefined);
-        settleBody = (error, text) => {
-          if (settled) return;
-          settled = true;
-          signal.removeEventListener('abort', onAbort);
-          if (error === undefined) resolveText(text as string);
-          else rejectText(error);
-        };
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.once('end', () => {
-          try {
-            settleBody?.(undefined, decodeBody(chunks, res.headers['content-encoding']));
-          } catch (error) {
-            settleBody?.(fetchFailure(error));
-          }
-        });
-        res.once('error', fail);
+        res.once('error', settle);
         res.once('close', () => {
-          if (!res.complete) fail(Object.assign(new Error('The connection closed before the whole answer arrived.'), { code: 'ECONNRESET' }));
+          if (!res.complete) settle(Object.assign(new Error('The connection closed before the whole answer arrived.'), { code: 'ECONNRESET' }));
         });
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: {
-            get(name) {
-              const value = res.headers[name.toLowerCase()];
-              if (value === undefined) return null;
-              return Array.isArray(value) ? value.join(', ') : value;
+        res.once('end', () => {
+          let text: string;
+          try {
+            text = decodeBody(chunks, res.headers['content-encoding']);
+          } catch (error) {
+            settle(error);
+            return;
+          }
+          const answer = res.headers;
+          settle(undefined, {
+            status: res.statusCode ?? 0,
+            headers: {
+              get(name) {
+                const value = answer[name.toLowerCase()];
+                if (value === undefined) return null;
+                return Array.isArray(value) ? value.join(', ') : value;
+              },
             },
-          },
-          text: () => body,
+            text: () => Promise.resolve(text),
+          });
         });
       });
       req.end(init.body);

@@ -11,8 +11,9 @@
  * Memory: a proxy holds one stream per investor with the page open, thousands at once, so a stream keeps
  * little. The events are written straight to the response (no `PassThrough` piped by Koa, whose
  * `stream.pipeline` adds an AbortController and a dozen listeners per stream), one ticker beats and
- * expires every stream (`stream-ticker.ts`), and what stays referenced is the response, a few numbers and
- * the hub subscription, not the request's context or session.
+ * expires every stream (`stream-ticker.ts`), and the stream itself keeps the response, a few numbers and
+ * the hub subscription (not the session). What remains per stream is mostly Node's connection and Koa's
+ * context, which Koa holds until the response ends: about 14 KB in all (`npm run bench proxyStreams`).
  */
 import type { ServerResponse } from 'node:http';
 import type Router from '@koa/router';

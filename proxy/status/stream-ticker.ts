@@ -33,6 +33,8 @@ export interface StreamTickerOptions {
 export interface StreamTicker<T extends TickedStream> {
   /** Add a stream to the set and keep the ticker running while the set is not empty. */
   add(stream: T): void;
+  /** Whether its timer runs (it stops at the first tick after the last stream closed). */
+  readonly running: boolean;
 }
 
 /**
@@ -41,7 +43,8 @@ export interface StreamTicker<T extends TickedStream> {
  */
 export function createStreamTicker<T extends TickedStream>(streams: Set<T>, options: StreamTickerOptions): StreamTicker<T> {
   const tickMs = Math.max(1, Math.min(options.heartbeatMs, options.resolutionMs ?? 1000));
-  // Heartbeats may come early (a tick is never longer than the heartbeat), never late.
+  // A tick is never longer than the heartbeat, so a stream's beats (every ticksPerBeat ticks) are at most
+  // heartbeatMs apart, give or take the timer's drift of a few ms.
   const ticksPerBeat = Math.max(1, Math.floor(options.heartbeatMs / tickMs));
   const phases = new WeakMap<T, number>();
   let timer: NodeJS.Timeout | undefined;
@@ -49,11 +52,8 @@ export function createStreamTicker<T extends TickedStream>(streams: Set<T>, opti
   let nextPhase = 0;
 
   function onTick(): void {
-    if (streams.size === 0) {
-      clearInterval(timer);
-      timer = undefined;
-      return;
-    }
+    timer = undefined;
+    if (streams.size === 0) return;
     tick += 1;
     const phase = tick % ticksPerBeat;
     const now = options.now();
@@ -61,18 +61,26 @@ export function createStreamTicker<T extends TickedStream>(streams: Set<T>, opti
       if (now >= stream.endsAt) stream.close('token_expired');
       else if (phases.get(stream) === phase) stream.heartbeat();
     }
+    schedule();
+  }
+
+  /** The next tick, while a stream is open (a timeout re-armed at each tick rather than an interval cleared from within). */
+  function schedule(): void {
+    if (timer !== undefined || streams.size === 0) return;
+    timer = setTimeout(onTick, tickMs);
+    // Open streams keep the process alive through their sockets; the ticker alone never should.
+    timer.unref();
   }
 
   return {
+    get running() {
+      return timer !== undefined;
+    },
     add(stream) {
       phases.set(stream, nextPhase);
       nextPhase = (nextPhase + 1) % ticksPerBeat;
       streams.add(stream);
-      if (timer === undefined) {
-        timer = setInterval(onTick, tickMs);
-        // Open streams keep the process alive through their sockets; the ticker alone never should.
-        timer.unref();
-      }
+      schedule();
     },
   };
 }
