@@ -3,11 +3,10 @@
  * EIP-55 mixed-case checksums, web3.js 1.0.0-beta.37 `isAddress` rules, and the server's two-stage check
  * behind `GET /api/v2/ethereum-address-validation`.
  *
- * Isomorphic: no Node APIs, so the browser widget and the proxy/sandbox share this module. The only
- * dependency is `keccak_256` from `@noble/hashes` (EIP-55 hashes with Keccak-256, not NIST SHA3-256).
+ * Isomorphic: no Node APIs, so the browser widget and the proxy/sandbox share this module. EIP-55 hashes
+ * with Keccak-256 (not NIST SHA3-256): keccak256.ts, tested against `@noble/hashes`.
  */
-import { keccak_256 } from '@noble/hashes/sha3.js';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { keccak256 } from './keccak256.js';
 
 /** web3's loose shape check: optional `0x` (any case, the regex is `/i`), then 40 hex digits. */
 const LOOSE_ADDRESS = /^(0x)?[0-9a-f]{40}$/i;
@@ -24,7 +23,8 @@ function hexDigits(address: string): string {
 
 /** Keccak-256 of the lowercase hex digits (as ASCII text), in hex: the EIP-55 case mask. */
 function caseMask(lowerHex: string): string {
-  return bytesToHex(keccak_256(utf8ToBytes(lowerHex)));
+  // The digits are ASCII, so their UTF-8 bytes are their char codes.
+  return Array.from(keccak256(Uint8Array.from(lowerHex, (char) => char.charCodeAt(0))), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 /**
