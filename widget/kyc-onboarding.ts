@@ -1,5 +1,4 @@
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { LitElement, html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { ApiError, CLIENT_ERROR_CODES, isApiError } from './api/api-error.js';
 import { createProxyClient, type ProxyClient } from './api/proxy-client.js';
 import type { FileField, InvestorStatus, SaleConfig, UploadContentType, WidgetSession } from './api/proxy-types.js';
@@ -86,59 +85,89 @@ const ANNOUNCEMENT_MS = 5000;
 export class KycOnboarding extends LitElement {
   static override styles = [themeStyles, formStyles, elementStyles, ...stepStyles];
 
+  // Reactive properties declared statically rather than with decorators: the decorator helpers cost
+  // the bundle about half a kilobyte for nothing the element needs.
+  static override properties: PropertyDeclarations = {
+    proxy: { reflect: true },
+    sale: { reflect: true },
+    locale: {},
+    theme: { reflect: true },
+    token: {},
+    tokenProvider: { attribute: false },
+    messages: { attribute: false },
+    localesUrl: { attribute: 'locales-url' },
+    phase: { state: true },
+    step: { state: true },
+    catalog: { state: true },
+    config: { state: true },
+    email: { state: true },
+    code: { state: true },
+    signInError: { state: true },
+    failure: { state: true },
+    busy: { state: true },
+    problems: { state: true },
+    status: { state: true },
+    streamState: { state: true },
+    resendAt: { state: true },
+    announcement: { state: true },
+    notice: { state: true },
+    submittedJustNow: { state: true },
+    now: { state: true },
+  };
+
   /** Base URL of the integrator's KYC proxy. */
-  @property({ reflect: true }) proxy = '';
+  proxy = '';
 
   /** The sale's id on the proxy. */
-  @property({ reflect: true }) sale = '';
+  sale = '';
 
   /** The investor's language (BCP 47); empty: the page's `lang`, then the browser's preferences. */
-  @property() locale = '';
+  locale = '';
 
   /** `light` or `dark` to pin the colour scheme; empty: follow the investor's system. */
-  @property({ reflect: true }) theme: '' | 'light' | 'dark' = '';
+  theme: '' | 'light' | 'dark' = '';
 
   /**
    * A widget token for an investor the sale already knows (from the proxy's host-session route, obtained
    * by the sale's backend). Travels only in the `Authorization` header; never stored.
    */
-  @property({ attribute: 'token' }) token = '';
+  token = '';
 
   /**
    * Called for a fresh token when the current one expires or is refused (host mode); may return the
    * token or the whole host-session answer, or a promise of either.
    */
-  @property({ attribute: false }) tokenProvider: (() => HostToken | Promise<HostToken>) | undefined = undefined;
+  tokenProvider: (() => HostToken | Promise<HostToken>) | undefined = undefined;
 
   /** The sale's own wording for any string (a deep partial of the catalog); always rendered as text. */
-  @property({ attribute: false }) messages: MessageOverrides | undefined = undefined;
+  messages: MessageOverrides | undefined = undefined;
 
   /**
    * Where the locale files are (`locales/<lang>.js` under it); default: next to the widget's script.
    * Set it when a bundler or a CDN serves them elsewhere.
    */
-  @property({ attribute: 'locales-url' }) localesUrl = '';
+  localesUrl = '';
 
-  @state() private phase: Phase = 'idle';
-  @state() private step: StepId = 'email';
-  @state() private catalog: LocaleCatalog = ENGLISH;
-  @state() private config: SaleConfig | undefined;
-  @state() private email = '';
-  @state() private code = '';
-  @state() private signInError: FieldProblem | undefined;
+  private phase: Phase = 'idle';
+  private step: StepId = 'email';
+  private catalog: LocaleCatalog = ENGLISH;
+  private config: SaleConfig | undefined;
+  private email = '';
+  private code = '';
+  private signInError: FieldProblem | undefined;
   /** An error not tied to a field (the network, the provider), shown above the step's buttons. */
-  @state() private failure: ApiError | undefined;
-  @state() private busy = false;
-  @state() private problems: readonly FieldProblem[] = [];
-  @state() private status: InvestorStatus | undefined;
-  @state() private streamState: StatusStreamState | 'unavailable' = 'connecting';
-  @state() private resendAt = 0;
-  @state() private announcement = '';
-  @state() private notice = '';
+  private failure: ApiError | undefined;
+  private busy = false;
+  private problems: readonly FieldProblem[] = [];
+  private status: InvestorStatus | undefined;
+  private streamState: StatusStreamState | 'unavailable' = 'connecting';
+  private resendAt = 0;
+  private announcement = '';
+  private notice = '';
   /** The status step thanks the investor for the submission they just made. */
-  @state() private submittedJustNow = false;
+  private submittedJustNow = false;
   /** Seconds left before a new code may be asked for (redrawn every second while counting). */
-  @state() private now = Date.now();
+  private now = Date.now();
 
   #client: ProxyClient | undefined;
   #draft: DraftStore | undefined;

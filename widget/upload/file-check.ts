@@ -1,8 +1,9 @@
 /**
- * Checks a chosen file before anything is uploaded, with the reason in words: its real type, read from
+ * Checks a chosen file before anything is uploaded: its real type, read from
  * its first bytes (a renamed `.exe` or a HEIC photo called `.jpg` is caught here, not by S3 after a long
  * upload), and its size against the provider's range (200 KB–20 MB). `file.type` is only the browser's
- * guess from the name, so it is not trusted.
+ * guess from the name, so it is not trusted. The reason comes back as a rule with its numbers; the
+ * investor's words for it are in the catalog (`fieldErrors.file_type|too_small|too_large`).
  */
 import type { UploadContentType } from '../api/proxy-types.js';
 
@@ -22,10 +23,8 @@ export type FileCheck =
   | {
       ok: false;
       rule: FileRule;
-      /** For a translated message: `min`/`max` (bytes), `minText`/`maxText`, `size`, `allowed`. */
+      /** For the translated message: `min`/`max` and `size` (bytes), `type` (the type read, e.g. `image/png`). */
       params: Record<string, string | number>;
-      /** Plain English, e.g. "The file is smaller than 200 KB." */
-      message: string;
       /** The type read from the bytes, when known (a too large photo can be downscaled: see image-downscale.ts). */
       contentType?: UploadContentType;
     };
@@ -33,21 +32,6 @@ export type FileCheck =
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 /** Readers accept the PDF header anywhere in the first kilobyte (after a mail header, a BOM…). */
 const PDF_HEADER_WINDOW = 1024;
-const TYPE_NAMES: Record<UploadContentType, string> = { 'image/jpeg': 'JPEG', 'image/png': 'PNG', 'application/pdf': 'PDF' };
-
-/** A byte count in words as the provider states its limits: 204800 → "200 KB", 20971520 → "20 MB". */
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${Number((bytes / (1024 * 1024)).toFixed(1))} MB`;
-  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${bytes} bytes`;
-}
-
-/** "JPEG, PNG or PDF". */
-function listTypes(types: readonly string[]): string {
-  const names = types.map((type) => TYPE_NAMES[type as UploadContentType] ?? type);
-  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
-}
-
 /** The type of a file read from its first bytes: JPEG, PNG or PDF; undefined for anything else. */
 export async function sniffContentType(file: Blob): Promise<UploadContentType | undefined> {
   const head = new Uint8Array(await file.slice(0, PDF_HEADER_WINDOW).arrayBuffer());
@@ -61,35 +45,11 @@ export async function sniffContentType(file: Blob): Promise<UploadContentType | 
 /** Check `file`'s real type and size against `limits`. */
 export async function checkFile(file: Blob, limits: FileLimits): Promise<FileCheck> {
   const contentType = await sniffContentType(file);
-  const allowed = listTypes(limits.contentTypes);
+  const known = contentType === undefined ? {} : { contentType };
   if (contentType === undefined || !limits.contentTypes.includes(contentType)) {
-    return {
-      ok: false,
-      rule: 'file_type',
-      params: { allowed, ...(contentType !== undefined ? { type: TYPE_NAMES[contentType] } : {}) },
-      message: `This is not a ${allowed} file. Please choose a photo or scan in one of these formats.`,
-      ...(contentType !== undefined ? { contentType } : {}),
-    };
+    return { ok: false, rule: 'file_type', params: contentType === undefined ? {} : { type: contentType }, ...known };
   }
-  if (file.size < limits.minBytes) {
-    const minText = formatBytes(limits.minBytes);
-    return {
-      ok: false,
-      rule: 'too_small',
-      params: { min: limits.minBytes, minText, size: file.size },
-      message: `The file is smaller than ${minText}. Please choose a sharper photo or scan (${formatBytes(file.size)} now).`,
-      contentType,
-    };
-  }
-  if (file.size > limits.maxBytes) {
-    const maxText = formatBytes(limits.maxBytes);
-    return {
-      ok: false,
-      rule: 'too_large',
-      params: { max: limits.maxBytes, maxText, size: file.size },
-      message: `The file is larger than ${maxText} (${formatBytes(file.size)}). Please choose a smaller file.`,
-      contentType,
-    };
-  }
+  if (file.size < limits.minBytes) return { ok: false, rule: 'too_small', params: { min: limits.minBytes, size: file.size }, contentType };
+  if (file.size > limits.maxBytes) return { ok: false, rule: 'too_large', params: { max: limits.maxBytes, size: file.size }, contentType };
   return { ok: true, contentType };
 }

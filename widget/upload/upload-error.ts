@@ -1,11 +1,10 @@
 /**
  * Why a file did not reach storage, read from S3's XML error answer
  * (`<Error><Code>EntityTooSmall</Code><Message>…</Message><MinSizeAllowed>…</MinSizeAllowed>…</Error>`)
- * or from the connection, with a message in words for the investor and a `kind` that decides what
- * happens next: retry (`network`), ask for a fresh form (`expired`), explain (`rejected`), or nothing
- * (`aborted`).
+ * or from the connection, with a `kind` that decides what happens next: retry (`network`), ask for a
+ * fresh form (`expired`), explain (`rejected`, by `s3Code`, in the investor's words from the catalog), or
+ * nothing (`aborted`). The `message` is for developers: S3's code and its own message.
  */
-import { formatBytes } from './file-check.js';
 
 /** What to do about a failed upload. */
 export type UploadErrorKind = 'rejected' | 'expired' | 'network' | 'aborted';
@@ -44,25 +43,17 @@ export function uploadErrorFromS3(status: number, body: string): UploadError {
   const code = xmlElement(body, 'Code');
   const s3Message = xmlElement(body, 'Message') ?? '';
   const options = { status, ...(code !== undefined ? { s3Code: code } : {}) };
+  const message = `S3 answered ${status}${code === undefined ? '' : ` ${code}`}${s3Message === '' ? '' : `: ${s3Message}`}`;
   switch (code) {
-    case 'EntityTooSmall': {
-      const min = Number(xmlElement(body, 'MinSizeAllowed'));
-      return new UploadError('rejected', `The file is smaller than ${Number.isFinite(min) && min > 0 ? formatBytes(min) : 'the smallest size allowed'}.`, options);
-    }
-    case 'EntityTooLarge': {
-      const max = Number(xmlElement(body, 'MaxSizeAllowed'));
-      return new UploadError('rejected', `The file is larger than ${Number.isFinite(max) && max > 0 ? formatBytes(max) : 'the largest size allowed'}.`, options);
-    }
     case 'AccessDenied':
-      if (/policy expired/i.test(s3Message)) return new UploadError('expired', 'The upload form expired before the file was sent.', options);
-      return new UploadError('rejected', 'The storage service refused this file for this upload form (its type does not match).', options);
+      // S3 says "Invalid according to Policy: Policy expired." for a form past its expiry.
+      return new UploadError(/policy expired/i.test(s3Message) ? 'expired' : 'rejected', message, options);
     case 'RequestTimeout':
     case 'SlowDown':
     case 'InternalError':
     case 'ServiceUnavailable':
-      return new UploadError('network', 'The storage service is busy. The upload will be tried again.', options);
+      return new UploadError('network', message, options);
     default:
-      if (status >= 500 || status === 0) return new UploadError('network', 'The storage service could not take the file just now.', options);
-      return new UploadError('rejected', 'The storage service refused the file.', options);
+      return new UploadError(status >= 500 || status === 0 ? 'network' : 'rejected', message, options);
   }
 }
