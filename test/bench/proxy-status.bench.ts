@@ -4,12 +4,18 @@
 // hits both alike. The proxy path includes the provider call, so the ratio proxy/direct shows what the
 // proxy itself costs on top of the provider.
 //
-// Everything runs in this one process (sandbox, proxy and the load generator), as in the test stack: on a
-// shared 2-core machine the figures are CPU-bound, so the ratio is the provider's work over the provider's
-// plus the proxy's, per request; against a remote provider the proxy's share of a request's time is smaller.
+// One process per server, as deployed: the sandbox in one child process, the proxy (compiled, as a
+// deployment runs it: `build-proxy.ts`) in another, and the load generator in this one. Each process's
+// CPU time per request is read apart (`process-probe.ts`), so the output says where the time goes. On a
+// machine with fewer cores than busy processes (the load generator, the proxy and the sandbox), they take
+// turns on the cores, and the ratio also shows how much CPU the proxy takes from the other two.
 import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
 import { signRequest, toQuery } from '../../proxy/signer.js';
-import { SALE_ID, SALE_ORIGIN, startStack, type Stack } from '../proxy/support/proxy-stack.js';
+import { SALE_ID, SALE_ORIGIN } from '../proxy/support/proxy-stack.js';
+import { hostSession, startBenchStack, type BenchProxy, type BenchStack } from './bench-stack.js';
+import { buildProxy, type BuiltProxy } from './build-proxy.js';
+import type { BenchChild } from './child-process.js';
 import { keepAliveAgent, runClosedLoop, summarize, type LoadRequest, type LoadRun, type LoadSummary } from './load-loop.js';
 
 /** The goal: the proxy serves at least this share of what the provider serves directly. */
@@ -33,15 +39,22 @@ export interface ProxyStatusBenchResult {
   ratio: number;
   /** The median of each round's ratio (the two runs of a round are back to back, so drift cancels). */
   medianRoundRatio: number;
-  /** Process CPU time per request (user + system, all of sandbox, proxy and load generator), ms. */
-  cpuMsPerRequest: { proxy: number; direct: number };
+  /** CPU time per request (user + system) of each process, ms, on each path. */
+  cpuMsPerRequest: { proxy: CpuPerRequest; direct: CpuPerRequest };
   goalMet: boolean;
+}
+
+/** CPU time of each process for one request, ms. */
+export interface CpuPerRequest {
+  loadGenerator: number;
+  proxy: number;
+  sandbox: number;
 }
 
 const JSON_HEADERS = { 'Content-Type': 'application/json', Origin: SALE_ORIGIN };
 
-async function postJson(stack: Stack, path: string, body: unknown, token?: string): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${stack.proxyUrl}${path}`, {
+async function postJson(proxyUrl: string, path: string, body: unknown, token?: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${proxyUrl}${path}`, {
     method: 'POST',
     headers: { ...JSON_HEADERS, ...(token !== undefined ? { Authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(body),
@@ -49,19 +62,10 @@ async function postJson(stack: Stack, path: string, body: unknown, token?: strin
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-/** Sign one investor in with a mailed code and submit a KYC case, so the provider has a case to return. */
-async function investorWithCase(stack: Stack): Promise<{ token: string; userId: string }> {
-  const email = 'bench.investor@example.com';
-  assert.equal((await postJson(stack, `/v1/sales/${SALE_ID}/codes`, { email })).status, 202);
-  const mail = await stack.catcher.waitForMessage({ to: email }, 10_000);
-  const code = /\b(\d{6})\b/.exec(mail.text ?? '')?.[1];
-  assert.ok(code !== undefined, 'the code mail holds a six-digit code');
-  const session = await postJson(stack, `/v1/sales/${SALE_ID}/sessions`, { email, code });
-  assert.equal(session.status, 201);
-  const token = String(session.body['token']);
-  const userId = String(session.body['userId']);
-
-  const tickets = await postJson(stack, `/v1/sales/${SALE_ID}/uploads`, {
+/** Sign one investor in (a host session) and submit a KYC case, so the provider has a case to return. */
+async function investorWithCase(proxyUrl: string): Promise<{ token: string; userId: string }> {
+  const { token, userId } = await hostSession(proxyUrl, 'bench.investor@example.com');
+  const tickets = await postJson(proxyUrl, `/v1/sales/${SALE_ID}/uploads`, {
     files: [{ field: 'documentIdFile', contentType: 'image/jpeg' }, { field: 'selfieFile', contentType: 'image/png' }],
   }, token);
   assert.equal(tickets.status, 200, JSON.stringify(tickets.body));
@@ -81,7 +85,7 @@ async function investorWithCase(stack: Stack): Promise<{ token: string; userId: 
     documentIdFile: keys['documentIdFile'], selfieFile: keys['selfieFile'], streetAddress: '1 Rue de la Paix', city: 'Paris', state: 'IDF',
     postalCode: '75001', ethereumAddress: '0x32be343b94f860124dc4fee278fdcbd38c102d88', estimatedParticipationAmount: '100',
   };
-  const submitted = await postJson(stack, `/v1/sales/${SALE_ID}/kyc`, { submission, confirmations: { terms: true } }, token);
+  const submitted = await postJson(proxyUrl, `/v1/sales/${SALE_ID}/kyc`, { submission, confirmations: { terms: true } }, token);
   assert.ok(submitted.status < 300, `submit answered ${submitted.status}: ${JSON.stringify(submitted.body)}`);
   return { token, userId };
 }
@@ -91,19 +95,42 @@ function format(summary: LoadSummary): string {
     + ` (${summary.requests.toLocaleString('en')} requests${summary.failures > 0 ? `, ${summary.failures} FAILED: ${summary.firstFailure ?? ''}` : ''})`;
 }
 
+/** CPU time so far of the load generator (this process), the proxy and the sandbox, µs. */
+async function cpuNow(proxy: BenchChild, sandbox: BenchChild): Promise<CpuPerRequest> {
+  const [proxyCpu, sandboxCpu] = await Promise.all([proxy.probe(), sandbox.probe()]);
+  const own = process.cpuUsage();
+  return { loadGenerator: own.user + own.system, proxy: proxyCpu.cpu.user + proxyCpu.cpu.system, sandbox: sandboxCpu.cpu.user + sandboxCpu.cpu.system };
+}
+
+const busiest = (cpu: CpuPerRequest): number => Math.max(cpu.loadGenerator, cpu.proxy, cpu.sandbox);
+const total = (cpu: CpuPerRequest): number => cpu.loadGenerator + cpu.proxy + cpu.sandbox;
+
+/**
+ * The ratio the CPU costs allow when CPU is all that limits: a path serves at most `cores / total CPU per
+ * request`, and at most `1 / CPU per request` of its busiest process (one thread each).
+ */
+function cpuBoundRatio(proxy: CpuPerRequest, direct: CpuPerRequest, cores: number): number {
+  const ceiling = (cpu: CpuPerRequest): number => Math.min(cores / total(cpu), 1 / busiest(cpu));
+  return ceiling(proxy) / ceiling(direct);
+}
+
+const cpuLine = (cpu: CpuPerRequest): string => `load generator ${cpu.loadGenerator.toFixed(3)} ms, proxy ${cpu.proxy.toFixed(3)} ms, sandbox ${cpu.sandbox.toFixed(3)} ms`
+  + ` (total ${total(cpu).toFixed(3)} ms)`;
+
 /** Run the status route benchmark and return its figures. */
 export async function benchProxyStatus(options: ProxyStatusBenchOptions = {}): Promise<ProxyStatusBenchResult> {
   const rounds = options.rounds ?? 8;
   const roundMs = options.roundMs ?? 2000;
   const concurrency = options.concurrency ?? 16;
-  // Debug logging (the stack's default) would make the proxy's log lines the main cost; production runs at info or warn.
-  const stack = await startStack({ env: { LOG_LEVEL: 'warn' } });
   const agent = keepAliveAgent(concurrency * 2);
+  let stack: BenchStack | undefined;
+  let built: BuiltProxy | undefined;
   try {
-    const { token, userId } = await investorWithCase(stack);
-    const provider = stack.proxies[0]?.deps.config.sales.get(SALE_ID)?.provider;
-    assert.ok(provider !== undefined, 'the stack has the sale');
-    const credentials = { apiKey: provider.apiKey, apiSecret: provider.apiSecret.reveal() };
+    [stack, built] = await Promise.all([startBenchStack(), buildProxy()]);
+    const sandbox = stack.sandbox;
+    const proxy: BenchProxy = await stack.startProxy(built);
+    const { token, userId } = await investorWithCase(proxy.url);
+    const { credentials } = stack;
     const providerPath = `/api/v2/users-kyc/${userId}`;
 
     const throughProxy = (): LoadRequest => ({
@@ -117,27 +144,30 @@ export async function benchProxyStatus(options: ProxyStatusBenchOptions = {}): P
     });
 
     // Both answer what we think before anything is timed.
-    const viaProxy = await fetch(`${stack.proxyUrl}${throughProxy().path}`, { headers: throughProxy().headers });
+    const viaProxy = await fetch(`${proxy.url}${throughProxy().path}`, { headers: throughProxy().headers });
     const statusBody = (await viaProxy.json()) as Record<string, unknown>;
     assert.equal(viaProxy.status, 200, JSON.stringify(statusBody));
-    const direct = await fetch(`${stack.sandbox.url}${straightToSandbox().path}`, { headers: { Accept: 'application/json' } });
+    const direct = await fetch(`${sandbox.url}${straightToSandbox().path}`, { headers: { Accept: 'application/json' } });
     const directBody = (await direct.json()) as { success?: boolean; data?: { result_type?: string } };
     assert.equal(direct.status, 200, JSON.stringify(directBody));
     assert.equal(directBody.data?.result_type, 'user_kyc');
 
     const targets = {
-      proxy: { origin: stack.proxyUrl, nextRequest: throughProxy },
-      direct: { origin: stack.sandbox.url, nextRequest: straightToSandbox },
+      proxy: { origin: proxy.url, nextRequest: throughProxy },
+      direct: { origin: sandbox.url, nextRequest: straightToSandbox },
     };
     const runs: Record<keyof typeof targets, LoadRun[]> = { proxy: [], direct: [] };
-    const cpuMicros = { proxy: 0, direct: 0 };
+    const cpuMicros: Record<keyof typeof targets, CpuPerRequest> = {
+      proxy: { loadGenerator: 0, proxy: 0, sandbox: 0 },
+      direct: { loadGenerator: 0, proxy: 0, sandbox: 0 },
+    };
     const measure = async (name: keyof typeof targets, durationMs: number, keep: boolean): Promise<void> => {
-      const cpuBefore = process.cpuUsage();
+      const before = await cpuNow(proxy, sandbox);
       const run = await runClosedLoop({ ...targets[name], agent, concurrency, durationMs });
-      const cpu = process.cpuUsage(cpuBefore);
+      const after = await cpuNow(proxy, sandbox);
       if (!keep) return;
       runs[name].push(run);
-      cpuMicros[name] += cpu.user + cpu.system;
+      for (const key of ['loadGenerator', 'proxy', 'sandbox'] as const) cpuMicros[name][key] += after[key] - before[key];
     };
 
     await measure('proxy', 1000, false); // warm-up: JIT, connection pools, the provider's clock estimate
@@ -148,28 +178,37 @@ export async function benchProxyStatus(options: ProxyStatusBenchOptions = {}): P
       for (const name of order) await measure(name, roundMs, true);
     }
 
-    const proxy = summarize(runs.proxy);
+    const viaTheProxy = summarize(runs.proxy);
     const straight = summarize(runs.direct);
-    const ratio = proxy.perSecond / straight.perSecond;
-    const roundRatios = proxy.perSecondByRun.map((perSecond, round) => perSecond / (straight.perSecondByRun[round] ?? Number.NaN)).sort((a, b) => a - b);
+    const ratio = viaTheProxy.perSecond / straight.perSecond;
+    const roundRatios = viaTheProxy.perSecondByRun.map((perSecond, round) => perSecond / (straight.perSecondByRun[round] ?? Number.NaN)).sort((a, b) => a - b);
     const medianRoundRatio = roundRatios[Math.floor(roundRatios.length / 2)] ?? Number.NaN;
-    const cpuMsPerRequest = { proxy: cpuMicros.proxy / 1000 / proxy.requests, direct: cpuMicros.direct / 1000 / straight.requests };
-    const goalMet = ratio >= GOAL_RATIO && proxy.failures === 0 && straight.failures === 0;
+    const perRequest = (cpu: CpuPerRequest, requests: number): CpuPerRequest => ({
+      loadGenerator: cpu.loadGenerator / 1000 / requests,
+      proxy: cpu.proxy / 1000 / requests,
+      sandbox: cpu.sandbox / 1000 / requests,
+    });
+    const cpuMsPerRequest = { proxy: perRequest(cpuMicros.proxy, viaTheProxy.requests), direct: perRequest(cpuMicros.direct, straight.requests) };
+    const goalMet = ratio >= GOAL_RATIO && viaTheProxy.failures === 0 && straight.failures === 0;
 
-    console.log(`proxyStatus: GET /v1/sales/${SALE_ID}/kyc through the proxy vs the same signed GET ${'/api/v2/users-kyc/<id>'} straight to the sandbox`);
+    console.log(`proxyStatus: GET /v1/sales/${SALE_ID}/kyc through the proxy vs the same signed GET /api/v2/users-kyc/<id> straight to the sandbox`);
     console.log(`  ${concurrency} concurrent keep-alive clients, ${rounds} alternating rounds of ${roundMs} ms each (after a 1 s warm-up each);`);
-    console.log('  sandbox, proxy and load generator share this one process; proxy LOG_LEVEL=warn (the test stack logs at debug)');
-    console.log(`  through the proxy:    ${format(proxy)}`);
+    console.log(`  one process each: load generator (this one), proxy (compiled, LOG_LEVEL=warn), sandbox; ${availableParallelism()} CPU cores`);
+    console.log(`  through the proxy:    ${format(viaTheProxy)}`);
     console.log(`  straight to sandbox:  ${format(straight)}`);
-    console.log(`  req/s by round, proxy:  ${proxy.perSecondByRun.map((value) => Math.round(value)).join(' ')}`);
+    console.log(`  req/s by round, proxy:  ${viaTheProxy.perSecondByRun.map((value) => Math.round(value)).join(' ')}`);
     console.log(`  req/s by round, direct: ${straight.perSecondByRun.map((value) => Math.round(value)).join(' ')}`);
-    console.log(`  CPU per request (whole process): proxy path ${cpuMsPerRequest.proxy.toFixed(3)} ms, direct ${cpuMsPerRequest.direct.toFixed(3)} ms;`
-      + ` the proxy adds ${(cpuMsPerRequest.proxy - cpuMsPerRequest.direct).toFixed(3)} ms`);
+    console.log(`  CPU per request through the proxy: ${cpuLine(cpuMsPerRequest.proxy)}`);
+    console.log(`  CPU per request straight:          ${cpuLine(cpuMsPerRequest.direct)}`);
+    const cores = availableParallelism();
+    console.log(`  the ratio these CPU costs allow: ${cpuBoundRatio(cpuMsPerRequest.proxy, cpuMsPerRequest.direct, cores).toFixed(2)} on ${cores} cores,`
+      + ` ${cpuBoundRatio(cpuMsPerRequest.proxy, cpuMsPerRequest.direct, 3).toFixed(2)} with a core for each process`);
     console.log(`  ratio proxy / direct: ${ratio.toFixed(2)} (median of the rounds' ratios ${medianRoundRatio.toFixed(2)}; goal >= ${GOAL_RATIO}): ${goalMet ? 'goal MET' : 'goal NOT met'}`);
-    if (!goalMet) console.log('  where the time goes: node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx test/bench/run.ts proxyStatus');
-    return { proxy, direct: straight, ratio, medianRoundRatio, cpuMsPerRequest, goalMet };
+    if (!goalMet) console.log('  where the proxy\'s time goes: BENCH_PROXY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run bench proxyStatus');
+    return { proxy: viaTheProxy, direct: straight, ratio, medianRoundRatio, cpuMsPerRequest, goalMet };
   } finally {
     agent.destroy();
-    await stack.close();
+    await stack?.close();
+    built?.remove();
   }
 }

@@ -1,24 +1,21 @@
 // Memory of the proxy holding 2,000 open status streams (`GET /v1/sales/acme/kyc/events`), one per
-// investor. The proxy runs alone in a child process, started as `npm run proxy` starts it (`node --import
-// tsx proxy/server.ts`, one instance, in-memory store), so its memory is measured by itself; the sandbox,
-// the SMTP catcher and the 2,000 stream clients live in this process. Memory as the operator sees it comes
-// from the proxy's own `/metrics` (prom-client's `process_resident_memory_bytes` and
-// `nodejs_heap_size_used_bytes`, cross-checked against `/proc/<pid>/status`); memory actually held comes
-// from `memory-probe.ts`, preloaded into the child, after a full garbage collection.
+// investor. The proxy runs alone in a child process, compiled as a deployment runs it (`build-proxy.ts`;
+// the tsx-run proxy of `npm run proxy` is measured at start too, for comparison), one instance, in-memory
+// store; the sandbox runs in another child process, and the 2,000 stream clients live in this one. Memory
+// as the operator sees it comes from the proxy's own `/metrics` (prom-client's
+// `process_resident_memory_bytes` and `nodejs_heap_size_used_bytes`, cross-checked against
+// `/proc/<pid>/status`); memory actually held comes from `process-probe.ts`, preloaded into the child,
+// after a full garbage collection.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { request, type ClientRequest } from 'node:http';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { freePort, INTEGRATOR_KEY, SALE_ID, SALE_ORIGIN, startStack, WEBHOOK_SECRET, type Stack } from '../proxy/support/proxy-stack.js';
-import type { MemoryProbeAnswer, MemoryProbeRequest } from './memory-probe.js';
+import { SALE_ID, SALE_ORIGIN } from '../proxy/support/proxy-stack.js';
+import { startBenchStack, hostSession, type BenchProxy, type BenchStack } from './bench-stack.js';
+import { buildProxy, type BuiltProxy } from './build-proxy.js';
 
 /** The goal: the proxy's resident memory with 2,000 open streams. */
 const GOAL_BYTES = 150 * 1024 * 1024;
 const MB = 1024 * 1024;
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Options of {@link benchProxyStreams}. */
 export interface ProxyStreamsBenchOptions {
@@ -36,12 +33,16 @@ export interface ProxyMemory {
   heapUsed: number;
   rssAfterGc: number;
   heapUsedAfterGc: number;
+  /** V8's young generation after the collection (it grows with the allocation rate and is kept). */
+  newSpaceAfterGc: number;
 }
 
 /** The figures of {@link benchProxyStreams}. */
 export interface ProxyStreamsBenchResult {
   streams: number;
   investors: number;
+  /** The tsx-run proxy (`npm run proxy`) just started, for comparison. */
+  startThroughTsx: ProxyMemory;
   /** Just started. */
   start: ProxyMemory;
   /** Every investor signed in, no stream open. */
@@ -85,18 +86,8 @@ async function metricsOf(url: string): Promise<Map<string, number>> {
   return samples;
 }
 
-/** A proxy running in its own process. */
-interface ChildProxy {
-  url: string;
-  pid: number;
-  /** `process.memoryUsage()` in the child after a full garbage collection. */
-  memoryAfterGc(): Promise<NodeJS.MemoryUsage>;
-  /** Stop it (SIGTERM, then SIGKILL after 10 s) and wait for it to exit. */
-  stop(): Promise<void>;
-}
-
 /** Read the proxy's memory: `/metrics` first (as it is), then the probe (after collecting garbage). */
-async function memoryOf(proxy: ChildProxy): Promise<ProxyMemory & { openStreams: number }> {
+async function memoryOf(proxy: BenchProxy): Promise<ProxyMemory & { openStreams: number }> {
   const samples = await metricsOf(proxy.url);
   const read = (name: string): number => {
     const value = samples.get(name);
@@ -107,88 +98,15 @@ async function memoryOf(proxy: ChildProxy): Promise<ProxyMemory & { openStreams:
   // prom-client reads /proc/self/status too: the same figure, give or take what changed in between.
   const kernel = kernelRss(proxy.pid);
   assert.ok(Math.abs(kernel - rss) < 0.1 * rss, `/metrics RSS ${rss} agrees with VmRSS ${kernel}`);
-  const collected = await proxy.memoryAfterGc();
+  const collected = await proxy.probe({ gc: true });
   return {
     rss,
     heapUsed: read('kyc_proxy_nodejs_heap_size_used_bytes'),
-    rssAfterGc: collected.rss,
-    heapUsedAfterGc: collected.heapUsed,
+    rssAfterGc: collected.memory.rss,
+    heapUsedAfterGc: collected.memory.heapUsed,
+    newSpaceAfterGc: collected.newSpaceBytes,
     openStreams: read('kyc_proxy_status_streams_open'),
   };
-}
-
-/** Start `proxy/server.ts` in a child process on the stack's sandbox and catcher; resolves once `/healthz` answers. */
-async function startChildProxy(stack: Stack): Promise<ChildProxy> {
-  const provider = stack.proxies[0]?.deps.config.sales.get(SALE_ID)?.provider;
-  assert.ok(provider !== undefined, 'the stack has the sale');
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const env = {
-    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-    PROXY_CONFIG_FILE: join(stack.dir, 'proxy.json'),
-    PROXY_DATA_DIR: join(stack.dir, 'child-proxy-data'),
-    PROXY_HOST: '127.0.0.1',
-    PROXY_PORT: String(port),
-    PROXY_PUBLIC_URL: url,
-    SMTP_URL: `smtp://127.0.0.1:${stack.catcher.port}`,
-    MAIL_FROM: 'Acme KYC <kyc@acme.test>',
-    TEST_PROVIDER_SECRET: provider.apiSecret.reveal(),
-    TEST_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    LOG_LEVEL: 'warn',
-  };
-  const child: ChildProcess = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', '--import', './test/bench/memory-probe.ts', 'proxy/server.ts'], {
-    cwd: REPO_ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  let output = '';
-  const keep = (chunk: Buffer): void => {
-    output = (output + chunk.toString('utf8')).slice(-4000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  // `once` rejects on an 'error' event (e.g. a failed kill); stopping only needs to know it is over.
-  const exited = once(child, 'exit').catch(() => undefined);
-  const memoryAfterGc = async (): Promise<NodeJS.MemoryUsage> => {
-    const answered = new Promise<NodeJS.MemoryUsage>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the memory probe did not answer within 10 s')), 10_000);
-      const onMessage = (message: unknown): void => {
-        const answer = message as Partial<MemoryProbeAnswer>;
-        if (answer.probe !== 'memory' || answer.memory === undefined) return;
-        clearTimeout(timer);
-        child.off('message', onMessage);
-        if (answer.collected !== true) reject(new Error('the proxy could not collect garbage (is --expose-gc given?)'));
-        else resolve(answer.memory);
-      };
-      child.on('message', onMessage);
-    });
-    child.send({ probe: 'memory', gc: true } satisfies MemoryProbeRequest);
-    return answered;
-  };
-  const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(killer);
-  };
-
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the child proxy exited with ${child.exitCode}: ${output}`);
-    try {
-      if ((await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) })).ok) break;
-    } catch {
-      // Not listening yet.
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`the child proxy did not answer /healthz within 30 s: ${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  assert.ok(child.pid !== undefined);
-  return { url, pid: child.pid, memoryAfterGc, stop };
 }
 
 /** Run `task` over `items` with at most `concurrency` at once, keeping the results' order. */
@@ -203,20 +121,6 @@ async function inPool<T, R>(items: readonly T[], concurrency: number, task: (ite
     }
   }));
   return results;
-}
-
-/** A widget token for a new investor, vouched for by the sale's backend (host-authenticated mode). */
-async function hostSessionToken(url: string, email: string): Promise<string> {
-  const response = await fetch(`${url}/v1/sales/${SALE_ID}/host-sessions`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${INTEGRATOR_KEY}` },
-    body: JSON.stringify({ email, origin: SALE_ORIGIN }),
-    signal: AbortSignal.timeout(30_000),
-  });
-  const body = (await response.json()) as { token?: string };
-  assert.equal(response.status, 201, JSON.stringify(body));
-  assert.ok(typeof body.token === 'string');
-  return body.token;
 }
 
 /** Open one status stream; resolves once its first `status` event has arrived, with the request to end it. */
@@ -275,8 +179,20 @@ const mb = (bytes: number): string => `${(bytes / MB).toFixed(1)} MB`;
 
 function memoryLine(label: string, memory: ProxyMemory): string {
   return `  ${label.padEnd(34)} RSS ${mb(memory.rss).padStart(9)}, heap used ${mb(memory.heapUsed).padStart(8)}`
-    + ` | after a full GC: RSS ${mb(memory.rssAfterGc).padStart(9)}, heap used ${mb(memory.heapUsedAfterGc).padStart(8)}`;
+    + ` | after a full GC: RSS ${mb(memory.rssAfterGc).padStart(9)}, heap used ${mb(memory.heapUsedAfterGc).padStart(8)}, young generation ${mb(memory.newSpaceAfterGc).padStart(8)}`;
 }
+
+/** The memory of the tsx-run proxy (`npm run proxy`) at start, for comparison with the compiled one. */
+async function startMemoryThroughTsx(stack: BenchStack): Promise<ProxyMemory> {
+  const proxy = await stack.startProxy('tsx', { nodeArgs: ['--expose-gc'] });
+  try {
+    return pick(await memoryOf(proxy));
+  } finally {
+    await proxy.stop();
+  }
+}
+
+const pick = ({ rss, heapUsed, rssAfterGc, heapUsedAfterGc, newSpaceAfterGc }: ProxyMemory): ProxyMemory => ({ rss, heapUsed, rssAfterGc, heapUsedAfterGc, newSpaceAfterGc });
 
 /** Run the status streams memory benchmark and return its figures. */
 export async function benchProxyStreams(options: ProxyStreamsBenchOptions = {}): Promise<ProxyStreamsBenchResult> {
@@ -292,27 +208,28 @@ export async function benchProxyStreams(options: ProxyStreamsBenchOptions = {}):
     throw new Error(`this process may open ${ours.soft} files and the benchmark needs about ${needed}: run \`ulimit -n ${Math.max(needed, 8192)}\` first`);
   }
 
-  const stack = await startStack({ env: { LOG_LEVEL: 'warn' } });
-  let proxy: ChildProxy | undefined;
+  let stack: BenchStack | undefined;
+  let built: BuiltProxy | undefined;
   const streams: ClientRequest[] = [];
   try {
-    proxy = await startChildProxy(stack);
+    [stack, built] = await Promise.all([startBenchStack(), buildProxy()]);
+    const startThroughTsx = await startMemoryThroughTsx(stack);
+    const proxy = await stack.startProxy(built, { nodeArgs: ['--expose-gc'] });
     const childLimits = openFileLimits(proxy.pid);
     const start = await memoryOf(proxy);
 
     const tokensStarted = performance.now();
     const emails = Array.from({ length: investorCount }, (_, index) => `bench.stream.${index}@example.com`);
-    const tokens = await inPool(emails, 16, (email) => hostSessionToken(proxy!.url, email));
+    const tokens = await inPool(emails, 16, async (email) => (await hostSession(proxy.url, email)).token);
     const mintSeconds = (performance.now() - tokensStarted) / 1000;
     const baseline = await memoryOf(proxy);
 
     const openStarted = performance.now();
     await inPool(Array.from({ length: streamCount }, (_, index) => tokens[index % tokens.length] as string), openConcurrency, async (token) => {
-      streams.push(await openStream(proxy!.url, token, 30_000));
+      streams.push(await openStream(proxy.url, token, 30_000));
     });
     const openSeconds = (performance.now() - openStarted) / 1000;
-    const proxyUrl = proxy.url;
-    await waitUntil(async () => (await metricsOf(proxyUrl)).get('kyc_proxy_status_streams_open') === streamCount, 10_000, 'the proxy to count every stream');
+    await waitUntil(async () => (await metricsOf(proxy.url)).get('kyc_proxy_status_streams_open') === streamCount, 10_000, 'the proxy to count every stream');
     // Let the burst of opening settle before reading memory.
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const loaded = await memoryOf(proxy);
@@ -324,10 +241,12 @@ export async function benchProxyStreams(options: ProxyStreamsBenchOptions = {}):
       heapUsed: (loaded.heapUsedAfterGc - baseline.heapUsedAfterGc) / streamCount,
     };
     const goalMet = loaded.rss <= GOAL_BYTES;
-    console.log('proxyStreams: memory of the proxy in its own process (as `npm run proxy`: node --import tsx proxy/server.ts), in-memory store, LOG_LEVEL=warn');
+    console.log('proxyStreams: memory of the proxy in its own process, compiled (esbuild bundle, run with node), in-memory store, LOG_LEVEL=warn;');
+    console.log('  the sandbox in another process, the stream clients in this one');
     console.log(`  ${streamCount.toLocaleString('en')} status streams over ${investorCount.toLocaleString('en')} investors, one connection each, all past their first status event`);
     console.log(`  open files allowed: this process ${ours?.soft ?? '?'}, the proxy ${childLimits?.soft ?? '?'} (needs about ${needed})`);
     console.log(`  ${investorCount.toLocaleString('en')} host-session tokens minted in ${mintSeconds.toFixed(1)} s; streams opened in ${openSeconds.toFixed(1)} s (${openConcurrency} at a time)`);
+    console.log(memoryLine('through tsx (npm run proxy), start:', startThroughTsx));
     console.log(memoryLine('at start:', start));
     console.log(memoryLine(`${investorCount.toLocaleString('en')} signed in, no stream:`, baseline));
     console.log(memoryLine(`with ${streamCount.toLocaleString('en')} streams:`, loaded));
@@ -335,12 +254,11 @@ export async function benchProxyStreams(options: ProxyStreamsBenchOptions = {}):
     console.log(`  goal RSS <= ${mb(GOAL_BYTES)} with ${streamCount.toLocaleString('en')} streams (as /metrics reports it): ${mb(loaded.rss)}, ${goalMet ? 'goal MET' : 'goal NOT met'}`);
 
     for (const stream of streams.splice(0)) stream.destroy();
-    await waitUntil(async () => (await metricsOf(proxyUrl)).get('kyc_proxy_status_streams_open') === 0, 15_000, 'the proxy to close every stream');
-    const pick = ({ rss, heapUsed, rssAfterGc, heapUsedAfterGc }: ProxyMemory): ProxyMemory => ({ rss, heapUsed, rssAfterGc, heapUsedAfterGc });
-    return { streams: streamCount, investors: investorCount, start: pick(start), baseline: pick(baseline), withStreams: pick(loaded), perStream, goalMet };
+    await waitUntil(async () => (await metricsOf(proxy.url)).get('kyc_proxy_status_streams_open') === 0, 15_000, 'the proxy to close every stream');
+    return { streams: streamCount, investors: investorCount, startThroughTsx, start: pick(start), baseline: pick(baseline), withStreams: pick(loaded), perStream, goalMet };
   } finally {
     for (const stream of streams) stream.destroy();
-    await proxy?.stop();
-    await stack.close();
+    await stack?.close();
+    built?.remove();
   }
 }

@@ -1,19 +1,39 @@
-// `npm run bench`: every benchmark, each printing figures measured side by side in this one run.
-// Benchmarks are kept out of the tests: these machines are shared and noisy, so figures are ratios.
+// `npm run bench`: every benchmark, each printing figures measured side by side in this one run, then
+// whether each goal is met. Benchmarks are kept out of the tests: these machines are shared and noisy,
+// so figures are ratios or measured on one process apart from the others.
 import { benchProxyStatus } from './proxy-status.bench.js';
 import { benchProxyStreams } from './proxy-streams.bench.js';
 import { benchSigner } from './signer.bench.js';
 
+/** What a benchmark says about its goal, for the summary. */
+interface Verdict {
+  goal: string;
+  result: string;
+  met: boolean;
+}
+
 const only = process.argv[2];
-const benches: Record<string, () => unknown> = {
-  signer: () => benchSigner(),
-  proxyStatus: () => benchProxyStatus(),
-  proxyStreams: () => benchProxyStreams(),
+const benches: Record<string, () => Promise<Verdict>> = {
+  signer: async () => {
+    const { ratio } = benchSigner();
+    return { goal: 'signer at least as fast as the SDK way', result: `${ratio.toFixed(2)}x`, met: ratio >= 1 };
+  },
+  proxyStatus: async () => {
+    const { ratio, goalMet } = await benchProxyStatus();
+    return { goal: 'status through the proxy >= 0.8 of straight to the sandbox', result: `ratio ${ratio.toFixed(2)}`, met: goalMet };
+  },
+  proxyStreams: async () => {
+    const { withStreams, streams, goalMet } = await benchProxyStreams();
+    return { goal: `proxy RSS <= 150 MB with ${streams.toLocaleString('en')} open streams`, result: `${(withStreams.rss / 1024 / 1024).toFixed(1)} MB`, met: goalMet };
+  },
 };
 if (only && !(only in benches)) throw new Error(`No benchmark "${only}"; there are: ${Object.keys(benches).join(', ')}`);
 
+const verdicts: Array<[string, Verdict]> = [];
 for (const [name, bench] of Object.entries(benches)) {
   if (only && only !== name) continue;
   console.log(`\n== ${name} ==`);
-  await bench();
+  verdicts.push([name, await bench()]);
 }
+console.log('\n== goals ==');
+for (const [name, verdict] of verdicts) console.log(`  ${name.padEnd(13)} ${verdict.met ? 'MET    ' : 'NOT met'}  ${verdict.result.padEnd(11)} (${verdict.goal})`);
