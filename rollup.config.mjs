@@ -11,6 +11,7 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import esbuild from 'rollup-plugin-esbuild';
 import htmlLiterals from 'rollup-plugin-html-literals';
+import { SCRIPT_TAG_BUDGET_GZIP_BYTES, bundleReport } from './build/bundle-report.mjs';
 
 const typescript = () => esbuild({ target: 'es2022', tsconfig: 'tsconfig.web.json', include: /\.ts$/ });
 const minify = () => terser({ ecma: 2022, module: false, compress: { passes: 3, pure_getters: true, unsafe_arrows: true, unsafe_methods: true }, toplevel: true, format: { comments: false } });
@@ -27,7 +28,7 @@ export default [
   {
     input: 'widget/script-tag.ts',
     output: { file: 'dist/kyc-onboarding.js', format: 'iife', sourcemap: true },
-    plugins: [nodeResolve({ browser: true }), typescript(), minifyTemplates(), minify()],
+    plugins: [nodeResolve({ browser: true }), typescript(), minifyTemplates(), minify(), bundleReport({ budget: SCRIPT_TAG_BUDGET_GZIP_BYTES })],
   },
   {
     input: 'widget/index.ts',
