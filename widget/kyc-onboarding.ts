@@ -67,7 +67,7 @@ const ANNOUNCEMENT_MS = 5000;
  * @csspart button - the step's main button.
  * @csspart error-summary - the list of problems of a step.
  * @cssprop --kyc-font - font family.
- * @cssprop --kyc-font-size - base font size (default 1rem).
+ * @cssprop --kyc-font-size - base font size (default: the investor's own, `medium`).
  * @cssprop --kyc-color-text - text colour.
  * @cssprop --kyc-color-muted - hints and secondary text.
  * @cssprop --kyc-color-background - background.
@@ -736,7 +736,7 @@ export class KycOnboarding extends LitElement {
 
   #renderStep(messages: Messages): TemplateResult {
     const step = this.step;
-    const heading = html`<h2 tabindex="-1">${messages.common.steps[step]}</h2>`;
+    const heading = html`<h2 tabindex="-1">${messages[step].title}</h2>`;
     const summary = renderErrorSummary({
       messages,
       locale: this.catalog.locale,

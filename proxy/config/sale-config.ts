@@ -85,6 +85,12 @@ function isObject(value: unknown): value is Json {
 }
 
 /** The keys a sale entry and each of its sections may have; anything else is reported as a likely typo. */
+/**
+ * The languages the widget ships (widget/i18n/locales plus English), offered when a sale does not narrow
+ * them: the investor's page or browser language then decides. A sale lists `locales` to restrict them.
+ */
+const WIDGET_LOCALES = ['en', 'de', 'es', 'fr', 'ja', 'ar'] as const;
+
 const SALE_KEYS = ['id', 'name', 'provider', 'origins', 'fields', 'countries', 'residenceProofNationalities', 'maxInvestorProofs', 'webhook', 'mail', 'tokenLifetimeSeconds', 'integratorKeys', 'locales', 'confirmations'];
 const PROVIDER_KEYS = ['url', 'apiKey', 'apiSecret', 'timeoutMs'];
 const FIELDS_KEYS = ['optional', 'required'];
@@ -272,7 +278,7 @@ export function parseSale(raw: unknown, where: string, env: NodeJS.ProcessEnv, p
   const tokenLifetimeSeconds = raw['tokenLifetimeSeconds'] === undefined ? DEFAULT_TOKEN_LIFETIME : Number(raw['tokenLifetimeSeconds']);
   if (!Number.isInteger(tokenLifetimeSeconds) || tokenLifetimeSeconds < 60 || tokenLifetimeSeconds > MAX_TOKEN_LIFETIME) problems.add(`${where}.tokenLifetimeSeconds`, `must be an integer from 60 to ${MAX_TOKEN_LIFETIME} (15 minutes)`);
 
-  const locales = raw['locales'] === undefined ? ['en'] : stringList(raw['locales'], `${where}.locales`, problems);
+  const locales = raw['locales'] === undefined ? [...WIDGET_LOCALES] : stringList(raw['locales'], `${where}.locales`, problems);
   for (const locale of locales) {
     try {
       new Intl.Locale(locale);

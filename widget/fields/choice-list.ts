@@ -360,23 +360,23 @@ export const choiceListStyles = css`
   [role='listbox'] {
     position: absolute;
     inset-inline: 0;
-    inset-block-start: calc(100% + 0.25rem);
+    inset-block-start: calc(100% + 0.25em);
     z-index: 2;
     margin: 0;
-    padding: 0.25rem 0;
+    padding: 0.25em 0;
     list-style: none;
-    max-block-size: min(18rem, 60vh);
+    max-block-size: min(18em, 60vh);
     overflow-y: auto;
     overscroll-behavior: contain;
     background: var(--_background);
     color: var(--_text);
     border: 1px solid var(--_border);
     border-radius: calc(var(--_radius) * 0.75);
-    box-shadow: 0 0.5rem 1.5rem rgb(0 0 0 / 0.2);
+    box-shadow: 0 0.5em 1.5em rgb(0 0 0 / 0.2);
   }
   [role='option'] {
-    min-block-size: 2.75rem;
-    padding: 0.625rem 0.75rem;
+    min-block-size: 2.75em;
+    padding: 0.625em 0.75em;
     cursor: pointer;
     overflow-wrap: anywhere;
   }
@@ -401,7 +401,7 @@ export const choiceListStyles = css`
     display: inline-block;
     font-size: 0.875em;
     font-weight: 400;
-    padding: 0 0.375rem;
+    padding: 0 0.375em;
     border: 1px solid currentColor;
     border-radius: calc(var(--_radius) * 0.5);
   }

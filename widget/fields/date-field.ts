@@ -166,24 +166,24 @@ export const dateFieldStyles = css`
   .date-parts {
     display: flex;
     flex-wrap: wrap;
-    gap: 0.75rem;
+    gap: 0.75em;
   }
   .date-part {
     display: grid;
-    gap: 0.25rem;
+    gap: 0.25em;
     align-content: start;
   }
   .date-part label {
     font-weight: 400;
   }
   .date-part.day {
-    flex: 0 0 4.5rem;
+    flex: 0 0 4.5em;
   }
   .date-part.month {
-    flex: 1 1 9rem;
+    flex: 1 1 9em;
     min-inline-size: 0;
   }
   .date-part.year {
-    flex: 0 0 6rem;
+    flex: 0 0 6em;
   }
 `;

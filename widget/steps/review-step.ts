@@ -145,12 +145,13 @@ function renderConfirmation(host: ReviewHost, confirmation: SaleConfig['confirma
         aria-describedby=${ifDefined(describedBy(id, false, error !== undefined))}
         @change=${(event: Event) => host.setConfirmed(confirmation.id, (event.target as HTMLInputElement).checked)}
       />
-      <label for=${id}>${confirmation.label}</label>
+      <label for=${id} id="${id}-label">${confirmation.label}</label>
     </div>
     ${link === undefined
       ? nothing
-      : html`<p class="confirmation-link">
-          <a href=${link.href} target="_blank" rel="noopener noreferrer" dir="ltr">${link.host}${link.pathname === '/' ? '' : link.pathname}</a>
+      : // Every confirmation's link reads the same: the label it belongs to describes it (WCAG 2.4.4).
+        html`<p class="confirmation-link">
+          <a href=${link.href} target="_blank" rel="noopener noreferrer" aria-describedby="${id}-label">${host.messages.review.confirmationLink}</a>
         </p>`}
     ${renderFieldError(id, error)}
   </div>`;
@@ -173,14 +174,14 @@ export function renderReviewStep(host: ReviewHost): TemplateResult {
 export const reviewStepStyles = css`
   .review-section {
     border-block-start: 1px solid var(--_border);
-    padding-block: 0.5rem var(--_space);
+    padding-block: 0.5em var(--_space);
   }
   .review-section-header {
     display: flex;
     flex-wrap: wrap;
     align-items: center;
     justify-content: space-between;
-    gap: 0 0.75rem;
+    gap: 0 0.75em;
   }
   .review-section h3 {
     margin: 0;
@@ -188,13 +189,13 @@ export const reviewStepStyles = css`
   .answers {
     margin: 0;
     display: grid;
-    gap: 0.625rem;
+    gap: 0.625em;
   }
   .answer {
     display: grid;
     /* Label beside the answer when there is room, above it on a phone. */
-    grid-template-columns: repeat(auto-fit, minmax(min(100%, 12rem), 1fr));
-    gap: 0.125rem var(--_space);
+    grid-template-columns: repeat(auto-fit, minmax(min(100%, 12em), 1fr));
+    gap: 0.125em var(--_space);
   }
   .answers dt {
     color: var(--_muted);
@@ -209,26 +210,26 @@ export const reviewStepStyles = css`
     font-style: italic;
   }
   .file-names {
-    margin: 0.25rem 0 0;
-    padding-inline-start: 1.25rem;
+    margin: 0.25em 0 0;
+    padding-inline-start: 1.25em;
   }
   .confirmations {
     border-block-start: 1px solid var(--_border);
-    padding-block-start: 0.75rem;
+    padding-block-start: 0.75em;
   }
   .confirmations legend {
     font-size: 1.0625em;
-    margin-block-end: 0.5rem;
+    margin-block-end: 0.5em;
   }
   .confirmation .error,
   .confirmation-link {
     margin: 0;
-    padding-inline-start: 1.875rem;
+    padding-inline-start: 1.875em;
   }
   .confirmation-link a {
     display: inline-flex;
     align-items: center;
-    min-block-size: 2.75rem;
+    min-block-size: 2.75em;
     color: var(--_accent);
     overflow-wrap: anywhere;
   }

@@ -151,7 +151,7 @@ export const statusStepStyles = css`
     border-inline-start: 4px solid var(--_tone);
     background: var(--_surface);
     border-radius: calc(var(--_radius) * 0.5);
-    padding: 0.75rem var(--_space);
+    padding: 0.75em var(--_space);
     margin-block-end: var(--_space);
   }
   .status-summary[data-tone='pending'] {
@@ -172,7 +172,7 @@ export const statusStepStyles = css`
   .status-headline {
     display: flex;
     align-items: center;
-    gap: 0.5rem;
+    gap: 0.5em;
   }
   .status-icon {
     flex: none;
@@ -184,31 +184,31 @@ export const statusStepStyles = css`
     margin: 0;
   }
   .status-body {
-    margin-block: 0.5rem;
+    margin-block: 0.5em;
   }
   .status-reasons {
-    margin: 0 0 0.5rem;
-    padding-inline-start: 1.25rem;
+    margin: 0 0 0.5em;
+    padding-inline-start: 1.25em;
   }
   .whitelist {
-    margin-block-start: 0.75rem;
+    margin-block-start: 0.75em;
   }
   .whitelist-title {
     font-size: 1em;
-    margin: 0 0 0.375rem;
+    margin: 0 0 0.375em;
   }
   .whitelist-steps {
     display: flex;
-    gap: 0.25rem;
+    gap: 0.25em;
     list-style: none;
-    margin: 0 0 0.375rem;
+    margin: 0 0 0.375em;
     padding: 0;
-    max-inline-size: 12rem;
+    max-inline-size: 12em;
   }
   .whitelist-step {
     flex: 1;
-    block-size: 0.375rem;
-    border-radius: 0.1875rem;
+    block-size: 0.375em;
+    border-radius: 0.1875em;
     border: 1px solid var(--_border);
   }
   .whitelist-step[data-step='reached'] {
@@ -229,14 +229,14 @@ export const statusStepStyles = css`
   .status-live {
     display: flex;
     align-items: center;
-    gap: 0.5rem;
+    gap: 0.5em;
     color: var(--_muted);
     font-size: 0.9375em;
   }
   .status-live-dot {
     flex: none;
-    inline-size: 0.625rem;
-    block-size: 0.625rem;
+    inline-size: 0.625em;
+    block-size: 0.625em;
     border-radius: 50%;
     background: var(--_success);
   }

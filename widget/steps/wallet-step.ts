@@ -82,7 +82,7 @@ export function renderWalletStep(host: StepHost): TemplateResult {
 export const walletStepStyles = css`
   #estimatedParticipationAmount {
     /* An amount is short: a narrower box says so, and aligned digits are easier to check. */
-    max-inline-size: 20rem;
+    max-inline-size: 20em;
     font-variant-numeric: tabular-nums;
   }
 `;

@@ -7,7 +7,7 @@ import { css } from 'lit';
 export const elementStyles = css`
   .header {
     display: grid;
-    gap: 0.375rem;
+    gap: 0.375em;
     margin-bottom: var(--_space);
   }
   .title {
@@ -18,7 +18,7 @@ export const elementStyles = css`
   }
   .progress {
     display: grid;
-    gap: 0.25rem;
+    gap: 0.25em;
     font-size: 0.875em;
     color: var(--_muted);
   }
@@ -35,7 +35,7 @@ export const elementStyles = css`
     display: flex;
     flex-wrap: wrap;
     align-items: center;
-    gap: 0.25rem 0.75rem;
+    gap: 0.25em 0.75em;
   }
   .resend .hint {
     flex-basis: 100%;

@@ -7,7 +7,7 @@ import { css } from 'lit';
 export const formStyles = css`
   .panel {
     padding: calc(var(--_space) * 1.25);
-    max-width: 40rem;
+    max-width: 40em;
     margin-inline: auto;
   }
   h2 {
@@ -39,12 +39,12 @@ export const formStyles = css`
   }
   .field {
     display: grid;
-    gap: 0.375rem;
+    gap: 0.375em;
   }
   .row {
     display: grid;
     gap: var(--_space);
-    grid-template-columns: repeat(auto-fit, minmax(11rem, 1fr));
+    grid-template-columns: repeat(auto-fit, minmax(11em, 1fr));
   }
   label,
   legend {
@@ -59,7 +59,7 @@ export const formStyles = css`
     margin: 0;
     padding: 0;
     display: grid;
-    gap: 0.5rem;
+    gap: 0.5em;
   }
   input,
   select,
@@ -69,23 +69,23 @@ export const formStyles = css`
     background: var(--_background);
     border: 1px solid var(--_border);
     border-radius: calc(var(--_radius) * 0.75);
-    min-height: 2.75rem;
-    padding: 0.5rem 0.75rem;
+    min-height: 2.75em;
+    padding: 0.5em 0.75em;
     width: 100%;
   }
   input[type='checkbox'],
   input[type='radio'] {
-    width: 1.25rem;
-    height: 1.25rem;
+    width: 1.25em;
+    height: 1.25em;
     min-height: 0;
-    margin: 0.125rem 0;
+    margin: 0.125em 0;
     accent-color: var(--_accent);
   }
   .choice {
     display: flex;
-    gap: 0.625rem;
+    gap: 0.625em;
     align-items: flex-start;
-    min-height: 2.75rem;
+    min-height: 2.75em;
     font-weight: 400;
   }
   [aria-invalid='true'] {
@@ -96,7 +96,7 @@ export const formStyles = css`
     color: var(--_danger);
     font-weight: 600;
     display: flex;
-    gap: 0.375rem;
+    gap: 0.375em;
   }
   .error::before {
     content: '!';
@@ -117,30 +117,30 @@ export const formStyles = css`
     padding: var(--_space);
   }
   .error-summary ul {
-    margin: 0.5rem 0 0;
-    padding-inline-start: 1.25rem;
+    margin: 0.5em 0 0;
+    padding-inline-start: 1.25em;
   }
   .notice {
     border-inline-start: 4px solid var(--_warning);
     background: var(--_surface);
-    padding: 0.75rem var(--_space);
+    padding: 0.75em var(--_space);
     border-radius: calc(var(--_radius) * 0.5);
   }
   .actions {
     display: flex;
     flex-wrap: wrap;
-    gap: 0.75rem;
+    gap: 0.75em;
     align-items: center;
     justify-content: space-between;
-    margin-top: 0.5rem;
+    margin-top: 0.5em;
   }
   button,
   .button {
     font: inherit;
     font-weight: 600;
-    min-height: 2.75rem;
-    min-width: 2.75rem;
-    padding: 0.5rem 1.25rem;
+    min-height: 2.75em;
+    min-width: 2.75em;
+    padding: 0.5em 1.25em;
     border-radius: calc(var(--_radius) * 0.75);
     border: 2px solid var(--_accent);
     cursor: pointer;
@@ -154,10 +154,10 @@ export const formStyles = css`
   button.link {
     background: none;
     border: 0;
-    padding: 0.25rem;
+    padding: 0.25em;
     color: var(--_accent);
     text-decoration: underline;
-    min-height: 2.75rem;
+    min-height: 2.75em;
   }
   button[disabled],
   button[aria-disabled='true'] {
@@ -166,7 +166,7 @@ export const formStyles = css`
   }
   progress {
     inline-size: 100%;
-    block-size: 0.5rem;
+    block-size: 0.5em;
     accent-color: var(--_accent);
   }
   .visually-hidden {

@@ -2,15 +2,13 @@ import { css } from 'lit';
 
 /**
  * The widget's look, driven by `--kyc-*` custom properties a sale may set on the element (they inherit
- * through the shadow boundary; nothing else of the page's CSS does, because `all: initial` resets the
- * host). Light and dark come from `color-scheme` and `light-dark()`: the `theme` attribute pins one,
+ * through the shadow boundary; nothing else of the page's CSS reaches the form, see `.panel` below). Light and dark come from `color-scheme` and `light-dark()`: the `theme` attribute pins one,
  * otherwise the investor's `prefers-color-scheme` decides. Colours meet WCAG 2.2 AA contrast in both.
  */
 export const themeStyles = css`
   :host {
     all: initial;
     display: block;
-    color-scheme: light dark;
     --_font: var(--kyc-font, system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif);
     --_text: var(--kyc-color-text, light-dark(#1b1f24, #e8eaed));
     --_muted: var(--kyc-color-muted, light-dark(#4f5660, #b4b9c0));
@@ -23,21 +21,37 @@ export const themeStyles = css`
     --_success: var(--kyc-color-success, light-dark(#1e7b34, #8fdc9e));
     --_warning: var(--kyc-color-warning, light-dark(#8a5a00, #f3c872));
     --_focus: var(--kyc-color-focus, light-dark(#1b5fd1, #a8c8ff));
-    --_radius: var(--kyc-radius, 0.5rem);
-    --_space: var(--kyc-spacing, 1rem);
+    --_radius: var(--kyc-radius, 0.5em);
+    --_space: var(--kyc-spacing, 1em);
+  }
+  /*
+   * Everything drawn sits in .panel, reset here rather than on the host: a page's rules on the
+   * <kyc-onboarding> tag itself (even \`* { all: unset }\` or \`!important\`) beat :host, and would flow in
+   * by inheritance. Inside the shadow root no page rule applies, so this reset holds. Sizes are em, not
+   * rem (a page's \`html { font-size: 62.5% }\` must not shrink the form); \`medium\` is the investor's own
+   * default text size.
+   */
+  .panel {
+    all: initial;
+    display: block;
+    color-scheme: light dark;
     font-family: var(--_font);
-    font-size: var(--kyc-font-size, 1rem);
+    font-size: var(--kyc-font-size, medium);
     line-height: 1.5;
     color: var(--_text);
     background: var(--_background);
     border-radius: var(--_radius);
     text-align: start;
+    unicode-bidi: isolate;
     -webkit-text-size-adjust: 100%;
   }
-  :host([theme='light']) {
+  .panel[dir='rtl'] {
+    direction: rtl;
+  }
+  :host([theme='light']) .panel {
     color-scheme: light;
   }
-  :host([theme='dark']) {
+  :host([theme='dark']) .panel {
     color-scheme: dark;
   }
   :host([hidden]) {
