@@ -202,11 +202,17 @@ export interface Messages {
     /** Plural of `{count}` proofs allowed. */
     readonly investorHint: Plural;
     readonly chooseFile: string;
-    /** Accessible name of a file input: `{field}`. */
+    /** Accessible name of a file input while `chooseFile` shows (it contains that text): `{field}`. */
     readonly chooseFileFor: string;
     readonly takePhoto: string;
+    /** Accessible name of the camera input (its visible label is `takePhoto`, which it contains): `{field}`. */
+    readonly takePhotoFor: string;
     readonly replaceFile: string;
+    /** Accessible name of the file input once `replaceFile` shows (it contains that text): `{field}`. */
+    readonly replaceFileFor: string;
     readonly addAnother: string;
+    /** Accessible name of the file input once `addAnother` shows (it contains that text): `{field}`. */
+    readonly addAnotherFor: string;
     /** `{min}`, `{max}`: formatted sizes. */
     readonly fileRequirements: string;
   };
@@ -226,6 +232,19 @@ export interface Messages {
     readonly renewing: string;
     /** `{name}`, `{size}`. */
     readonly fileSummary: string;
+    /** A chosen file's type and size are being checked, before upload. */
+    readonly checking: string;
+    /** A photo over the size limit is being shrunk in the browser, before upload. */
+    readonly resizing: string;
+    /** Text alternative of a file's preview image: `{name}`. */
+    readonly previewAlt: string;
+    /**
+     * Accessible names of a file's buttons: `{name}`. Each contains its button's visible text (WCAG 2.5.3):
+     * `removeFile` contains `common.remove`, `retryFile` `common.retry`, `cancelFile` `uploads.cancel`.
+     */
+    readonly removeFile: string;
+    readonly retryFile: string;
+    readonly cancelFile: string;
   };
   /** The Ethereum address. */
   readonly wallet: {
@@ -239,6 +258,8 @@ export interface Messages {
     readonly checksummedForm: string;
     /** Button that puts the offered checksummed form in the field: `{suggestion}`. */
     readonly useSuggestion: string;
+    /** The proxy's check failed (network, provider), with a retry: the investor may go on regardless. */
+    readonly checkUnavailable: string;
   };
   /** The estimated participation amount. */
   readonly amount: {
@@ -256,6 +277,8 @@ export interface Messages {
     /** Plural of `{count}` files. */
     readonly fileCount: Plural;
     readonly confirmationsTitle: string;
+    /** Text of the link to a confirmation's full text, which opens in a new tab. */
+    readonly confirmationLink: string;
     readonly confirmationRequired: string;
     readonly submit: string;
     readonly submitting: string;

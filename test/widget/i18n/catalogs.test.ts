@@ -1,5 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import { KYC_FIELDS } from '../../../proxy/contract/kyc-fields.js';
+import { providerToday } from '../../../proxy/contract/birthdate-rule.js';
+import { validateKycField, type SaleFieldRules } from '../../../proxy/contract/kyc-rules.js';
 import en, { dir as englishDirection } from '../../../widget/i18n/en.js';
 import ar, { dir as arabicDirection } from '../../../widget/i18n/locales/ar.js';
 import de, { dir as germanDirection } from '../../../widget/i18n/locales/de.js';
@@ -8,6 +10,7 @@ import fr, { dir as frenchDirection } from '../../../widget/i18n/locales/fr.js';
 import ja, { dir as japaneseDirection } from '../../../widget/i18n/locales/ja.js';
 import { ERROR_CODES, type Messages } from '../../../widget/i18n/messages.js';
 import { SUPPORTED_LOCALES } from '../../../widget/i18n/locale.js';
+import { normaliseAmountInput } from '../../../widget/steps/wallet-step.js';
 
 // Every catalog against English: same messages, none blank, the same placeholders, and the plural forms
 // its language needs (per the browser's own Intl.PluralRules).
@@ -51,6 +54,32 @@ function placeholders(leaf: Leaf): string[] {
 
 const english = leaves(en);
 
+/**
+ * Accessible names built from a visible label: each must contain that label (WCAG 2.5.3 Label in Name),
+ * so that a speech-input user who says what they see reaches the control. Accessible name → visible text.
+ */
+const NAMES_WITH_THEIR_LABEL: [name: (messages: Messages) => string, label: (messages: Messages) => string, what: string][] = [
+  [(m) => m.uploads.removeFile, (m) => m.common.remove, 'uploads.removeFile ⊇ common.remove'],
+  [(m) => m.uploads.retryFile, (m) => m.common.retry, 'uploads.retryFile ⊇ common.retry'],
+  [(m) => m.uploads.cancelFile, (m) => m.uploads.cancel, 'uploads.cancelFile ⊇ uploads.cancel'],
+  [(m) => m.documents.takePhotoFor, (m) => m.documents.takePhoto, 'documents.takePhotoFor ⊇ documents.takePhoto'],
+  [(m) => m.documents.chooseFileFor, (m) => m.documents.chooseFile, 'documents.chooseFileFor ⊇ documents.chooseFile'],
+  [(m) => m.documents.replaceFileFor, (m) => m.documents.replaceFile, 'documents.replaceFileFor ⊇ documents.replaceFile'],
+  [(m) => m.documents.addAnotherFor, (m) => m.documents.addAnother, 'documents.addAnotherFor ⊇ documents.addAnother'],
+  [(m) => m.review.editSection, (m) => m.common.edit, 'review.editSection ⊇ common.edit'],
+];
+
+/** Only the amount field, to check the examples the format message gives. */
+const AMOUNT_ONLY: SaleFieldRules = {
+  collected: ['estimatedParticipationAmount'],
+  required: [],
+  countries: [],
+  nationalities: [],
+  blockedCountries: [],
+  residenceProofNationalities: [],
+  maxInvestorProofs: 2,
+};
+
 describe('message catalogs', () => {
   it('has a catalog for every supported locale, and nothing else', () => {
     expect(Object.keys(CATALOGS).sort()).to.deep.equal([...SUPPORTED_LOCALES].sort());
@@ -84,6 +113,23 @@ describe('message catalogs', () => {
         for (const [path, leaf] of catalog) {
           expect(placeholders(leaf), path).to.deep.equal(placeholders(english.get(path)!));
         }
+      });
+
+      it('names each file button and camera input with a text that contains its visible label', () => {
+        for (const [name, label, what] of NAMES_WITH_THEIR_LABEL) {
+          expect(name(messages).toLocaleLowerCase(locale), what).to.contain(label(messages).toLocaleLowerCase(locale));
+        }
+      });
+
+      it('gives amount examples that the amount field accepts as typed, with a decimal comma exactly where it reads one', () => {
+        const examples = messages.fieldErrors.format.amount.match(/\d+(?:[.,]\d+)?/g) ?? [];
+        expect(examples.length, 'the message shows examples').to.be.greaterThan(1);
+        for (const example of examples) {
+          const checked = validateKycField('estimatedParticipationAmount', normaliseAmountInput(example, locale), AMOUNT_ONLY, { today: providerToday() });
+          expect(checked.ok, example).to.equal(true);
+        }
+        const readsComma = normaliseAmountInput('0,5', locale) === '0.5';
+        expect(examples.some((example) => example.includes(',')), 'a decimal comma among the examples').to.equal(readsComma);
       });
 
       it('gives each counted message exactly the plural forms of its language', () => {
