@@ -3,6 +3,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import type { SaleConfig } from '../../../widget/api/proxy-types.js';
 import type { DraftFile } from '../../../widget/draft/draft-store.js';
 import type { KycForm } from '../../../widget/flow/kyc-form.js';
+import en from '../../../widget/i18n/en.js';
 import { renderReviewStep, reviewStepStyles } from '../../../widget/steps/review-step.js';
 import { mountStep, type MountedStep, type MountOptions } from './step-harness.js';
 
@@ -265,7 +266,10 @@ describe('renderReviewStep', () => {
     expect(link?.href).to.equal('https://acme.example/legal/risk-warning');
     expect(link?.target).to.equal('_blank');
     expect(link?.rel).to.equal('noopener noreferrer');
-    expect(link?.textContent).to.equal('acme.example/legal/risk-warning');
+    // Its text says where it goes; the label of its confirmation describes it, as several links read alike.
+    expect(link?.textContent).to.equal(step.form.messages.review.confirmationLink);
+    expect(link?.getAttribute('aria-describedby')).to.equal('confirmations.risk-label');
+    expect(step.root.getElementById(link?.getAttribute('aria-describedby') ?? '')).to.equal(label);
     expect(link?.closest('.confirmation')?.querySelector('input')?.id).to.equal('confirmations.risk');
     // Three checkboxes, each labelled.
     expect([...step.root.querySelectorAll('input[type="checkbox"]')].map((box) => box.id)).to.deep.equal(['confirmations.risk', 'confirmations.script-url', 'confirmations.privacy']);
@@ -289,14 +293,20 @@ describe('renderReviewStep', () => {
     await expectAccessible(step);
   });
 
-  it('passes axe-core in Arabic, right to left, and names the edit buttons in Arabic', async () => {
-    step = await mountReview({ locale: 'ar', dir: 'rtl' });
+  it('passes axe-core in Arabic, right to left, and names the edit buttons and the confirmation links in Arabic', async () => {
+    const terms = { id: 'terms', label: 'أوافق على شروط البيع.', url: 'https://acme.example/legal/terms' };
+    step = await mountReview({ locale: 'ar', dir: 'rtl', config: withConfirmations([terms]) });
     const { messages } = step.form;
     step.form.checkConfirmations();
     await step.update();
     const first = step.root.querySelector('.review-section button');
     expect(first?.getAttribute('aria-label')).to.contain(messages.common.edit);
     expect(first?.getAttribute('aria-label')).to.contain(messages.common.steps.personal);
+    const link = step.root.querySelector<HTMLAnchorElement>('.confirmation-link a');
+    expect(link?.textContent).to.equal(messages.review.confirmationLink);
+    expect(link?.textContent).to.not.equal(en.review.confirmationLink);
+    // The link's text is Arabic now: it follows the element's direction.
+    expect(getComputedStyle(link as Element).direction).to.equal('rtl');
     expect(answerOf(step, messages.fields.country)).to.equal('ألمانيا');
     await expectAccessible(step);
     step.element.setAttribute('theme', 'dark');
