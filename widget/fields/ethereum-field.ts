@@ -10,7 +10,8 @@
  * 2. then the proxy's check (EIP-55 again, then the provider's own validation). On success the answer is
  *    replaced by the checksummed address the proxy returns, so the draft, the review and the submission
  *    all hold that form. A refusal is shown as the field's error; a network or provider failure is
- *    explained with a retry but does not block the investor, since the proxy checks again at submit.
+ *    shown with a retry and the word that the investor may go on: it does not block them, since the
+ *    proxy checks the address again at submit.
  *
  * The proxy's verdict lives in a reactive controller (one per element), keyed by the address it is
  * about, so a verdict never outlives the value it was given for.
@@ -20,7 +21,7 @@ import { live } from 'lit/directives/live.js';
 import { checkEthereumAddress } from '../../proxy/contract/eip55.js';
 import { isApiError } from '../api/api-error.js';
 import type { StepHost } from '../flow/step-host.js';
-import { errorText, fieldErrorText, type FieldProblem } from '../i18n/error-text.js';
+import { fieldErrorText, type FieldProblem } from '../i18n/error-text.js';
 import { format } from '../i18n/format.js';
 import { describedBy, fieldLabelContent, renderFieldError } from './text-field.js';
 
@@ -39,7 +40,7 @@ type Verdict =
   | { state: 'checking'; address: string }
   | { state: 'verified'; address: string }
   | { state: 'refused'; address: string; problem: FieldProblem }
-  | { state: 'failed'; address: string; code: string };
+  | { state: 'failed'; address: string };
 
 /** The proxy's refusal of an address, read from its error (`fields[0]`: `format`, `checksum`, `provider`). */
 function refusalOf(error: unknown): FieldProblem | undefined {
@@ -123,9 +124,10 @@ class EthereumCheck implements ReactiveController {
       if (request.signal.aborted || host.signal.aborted || host.answer(FIELD) !== address) return;
       const problem = refusalOf(error);
       if (problem === undefined) {
-        const code = isApiError(error) ? error.code : 'unknown';
-        verdict = { state: 'failed', address, code };
-        said = errorText(host.messages, code);
+        // Whatever the cause (offline, the provider down, a rate limit), what matters to the investor is
+        // that they can go on: the generic error's "please try again" would suggest they must wait.
+        verdict = { state: 'failed', address };
+        said = host.messages.wallet.checkUnavailable;
       } else {
         verdict = { state: 'refused', address, problem };
         said = fieldErrorText(host.messages, problem, host.locale);
@@ -190,7 +192,7 @@ function renderCheckStatus(host: StepHost, check: EthereumCheck, verdict: Verdic
   if (verdict?.state === 'verified') return html`<p class="check-status verified" id=${STATUS_ID}>${messages.wallet.verified}</p>`;
   if (verdict?.state !== 'failed') return nothing;
   return html`<div class="check-failed">
-    <p id=${STATUS_ID}>${errorText(messages, verdict.code)}</p>
+    <p id=${STATUS_ID}>${messages.wallet.checkUnavailable}</p>
     <button
       type="button"
       class="secondary"
@@ -296,13 +298,13 @@ export const ethereumFieldStyles = css`
   .check-failed {
     display: flex;
     flex-wrap: wrap;
-    gap: 0.5rem 0.75rem;
+    gap: 0.5em 0.75em;
     align-items: center;
     border-inline-start: 4px solid var(--_warning);
-    padding-inline-start: 0.75rem;
+    padding-inline-start: 0.75em;
   }
   .check-failed p {
-    flex: 1 1 14rem;
+    flex: 1 1 14em;
   }
   .ethereum-field .suggestion {
     justify-self: start;

@@ -249,11 +249,11 @@ describe('wallet step', () => {
     const { messages } = step.form;
     await enter(step, input, ADDRESS);
     await leave(step, input);
-    await untilText(step, '#ethereumAddress-status', messages.errors.network_error);
+    await untilText(step, '#ethereumAddress-status', messages.wallet.checkUnavailable);
     expect(input.getAttribute('aria-invalid')).to.equal('false');
     expect(step.root.querySelector('#ethereumAddress-error')).to.equal(null);
     expect(input.getAttribute('aria-describedby')).to.contain('ethereumAddress-status');
-    expect(step.announcements).to.deep.equal([messages.errors.network_error]);
+    expect(step.announcements).to.deep.equal([messages.wallet.checkUnavailable]);
     expect(text(step, '#ethereumAddress-checksummed'), 'still says how it will be recorded').to.equal(format(messages.wallet.checksummedForm, { address: CHECKSUMMED }, 'en'));
     await enter(step, amountInput(step), '250');
     expect(step.form.checkStep('wallet'), 'the step can be left').to.deep.equal([]);
@@ -419,7 +419,7 @@ describe('wallet step', () => {
     step.form.checkEthereumAddress = (address, signal) => closed.checkEthereumAddress('no-token', address, signal);
     await enter(step, input, ADDRESS);
     await leave(step, input);
-    await untilText(step, '#ethereumAddress-status', step.form.messages.errors.network_error);
+    await untilText(step, '#ethereumAddress-status', step.form.messages.wallet.checkUnavailable);
     expect(getComputedStyle(step.root.querySelector('.panel') as Element).direction).to.equal('rtl');
     expect(getComputedStyle(input).direction).to.equal('ltr');
     expect(getComputedStyle(amountInput(step)).direction).to.equal('ltr');
