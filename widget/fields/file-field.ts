@@ -49,15 +49,18 @@ function hasTouchCamera(): boolean {
 }
 
 /** The preview of an image, or a tag with the file's type (a PDF, or an image after a reload). */
-function renderThumb(previewUrl: string | undefined, name: string, type: string): TemplateResult {
+function renderThumb(host: StepHost, previewUrl: string | undefined, name: string, type: string): TemplateResult {
   return previewUrl === undefined
     ? html`<span class="thumb" aria-hidden="true">${TYPE_TAGS[type] ?? ''}</span>`
-    : html`<img class="thumb" src=${previewUrl} alt=${name} />`;
+    : html`<img class="thumb" src=${previewUrl} alt=${format(host.messages.uploads.previewAlt, { name }, host.locale)} />`;
 }
 
-/** A button whose visible text is followed by the file's name for screen readers ("Remove passport.jpg"). */
-function fileButton(id: string, text: string, name: string, onClick: () => void, kind = 'link'): TemplateResult {
-  return html`<button type="button" class=${kind} id=${id} @click=${onClick}>${text}<span class="visually-hidden"> ${name}</span></button>`;
+/**
+ * A button showing `text`, named for screen readers by `label` with the file's name ("Remove passport.jpg",
+ * in the language's word order). Each `label` contains its `text` (WCAG 2.5.3), so speech input finds it.
+ */
+function fileButton(host: StepHost, id: string, text: string, label: string, name: string, onClick: () => void, kind = 'link'): TemplateResult {
+  return html`<button type="button" class=${kind} id=${id} aria-label=${format(label, { name }, host.locale)} @click=${onClick}>${text}</button>`;
 }
 
 function renderUploaded(host: StepHost, controller: UploadController, field: FileField, file: DraftFile, index: number): TemplateResult {
@@ -67,12 +70,12 @@ function renderUploaded(host: StepHost, controller: UploadController, field: Fil
     void focusAfterRender(host, field);
   };
   return html`<li class="file">
-    ${renderThumb(controller.previewOf(file.key), file.name, file.type)}
+    ${renderThumb(host, controller.previewOf(file.key), file.name, file.type)}
     <div class="file-body">
       <span class="file-name">${format(messages.uploads.fileSummary, { name: file.name, size: formatFileSize(file.size, host.locale) }, host.locale)}</span>
       <span class="file-status done">${messages.uploads.uploaded}</span>
     </div>
-    <div class="file-buttons">${fileButton(`${field}-remove-${index}`, messages.common.remove, file.name, remove)}</div>
+    <div class="file-buttons">${fileButton(host, `${field}-remove-${index}`, messages.common.remove, messages.uploads.removeFile, file.name, remove)}</div>
   </li>`;
 }
 
@@ -120,14 +123,14 @@ function renderPending(host: StepHost, controller: UploadController, field: File
         : html`<span class="file-status">${messages.uploads.cancelled}</span>`;
     // A rule of the file (too small, wrong type) would break again: only another file helps.
     const retryable = item.error === undefined || !('problem' in item.error);
-    buttons = html`${retryable ? fileButton(`${item.id}-retry`, messages.common.retry, item.name, retry, 'secondary') : nothing}
-    ${fileButton(`${item.id}-dismiss`, messages.common.remove, item.name, dismiss)}`;
+    buttons = html`${retryable ? fileButton(host, `${item.id}-retry`, messages.common.retry, messages.uploads.retryFile, item.name, retry, 'secondary') : nothing}
+    ${fileButton(host, `${item.id}-dismiss`, messages.common.remove, messages.uploads.removeFile, item.name, dismiss)}`;
   } else {
-    status = item.state === 'checking' || item.state === 'resizing' ? html`<span class="file-status">${messages.common.loading}</span>` : renderProgress(host, item);
-    buttons = fileButton(`${item.id}-cancel`, messages.uploads.cancel, item.name, cancel, 'secondary');
+    status = item.state === 'checking' || item.state === 'resizing' ? html`<span class="file-status">${messages.uploads[item.state]}</span>` : renderProgress(host, item);
+    buttons = fileButton(host, `${item.id}-cancel`, messages.uploads.cancel, messages.uploads.cancelFile, item.name, cancel, 'secondary');
   }
   return html`<li class="file" id=${item.id} data-state=${item.state}>
-    ${renderThumb(item.previewUrl, item.name, item.type)}
+    ${renderThumb(host, item.previewUrl, item.name, item.type)}
     <div class="file-body">
       <span class="file-name">${format(messages.uploads.fileSummary, { name: item.name, size: formatFileSize(item.size, host.locale) }, host.locale)}</span>
       ${status}
@@ -149,7 +152,14 @@ export function renderFileField(host: StepHost, controller: UploadController, fi
   const canAdd = options.multiple !== true || uploaded.length + inFlight < max;
   const label = options.label ?? messages.fields[field];
   const describedBy = [options.hint === undefined ? '' : `${field}-hint`, `${field}-requirements`, error === undefined ? '' : `${field}-error`].filter(Boolean).join(' ');
-  const chooseText = uploaded.length === 0 ? messages.documents.chooseFile : options.multiple === true ? messages.documents.addAnother : messages.documents.replaceFile;
+  const { documents } = messages;
+  // The chooser's accessible name contains the text it shows (WCAG 2.5.3), so it changes with it.
+  const [chooseText, chooseName] =
+    uploaded.length === 0
+      ? [documents.chooseFile, documents.chooseFileFor]
+      : options.multiple === true
+        ? [documents.addAnother, documents.addAnotherFor]
+        : [documents.replaceFile, documents.replaceFileFor];
 
   const choose = async (event: Event): Promise<void> => {
     const input = event.target as HTMLInputElement;
@@ -182,7 +192,7 @@ export function renderFileField(host: StepHost, controller: UploadController, fi
     <legend>${fieldLabelContent(host, field, options.label)}</legend>
     ${options.hint === undefined ? nothing : html`<p class="hint" id="${field}-hint">${options.hint}</p>`}
     <p class="hint" id="${field}-requirements">
-      ${format(messages.documents.fileRequirements, { min: formatFileSize(uploads.minBytes, locale), max: formatFileSize(uploads.maxBytes, locale) }, locale)}
+      ${format(documents.fileRequirements, { min: formatFileSize(uploads.minBytes, locale), max: formatFileSize(uploads.maxBytes, locale) }, locale)}
     </p>
     ${uploaded.length + pending.length === 0
       ? nothing
@@ -198,7 +208,7 @@ export function renderFileField(host: StepHost, controller: UploadController, fi
             name=${field}
             accept=${ACCEPT}
             ?multiple=${options.multiple === true}
-            aria-label=${format(messages.documents.chooseFileFor, { field: label }, locale)}
+            aria-label=${format(chooseName, { field: label }, locale)}
             aria-describedby=${describedBy}
             aria-invalid=${error === undefined ? 'false' : 'true'}
             @change=${choose}
@@ -211,11 +221,11 @@ export function renderFileField(host: StepHost, controller: UploadController, fi
                   id="${field}-camera"
                   accept=${ACCEPT_PHOTO}
                   capture=${ifDefined(options.capture)}
-                  aria-label=${messages.documents.takePhoto}
+                  aria-label=${format(documents.takePhotoFor, { field: label }, locale)}
                   aria-describedby=${describedBy}
                   @change=${choose}
                 />
-                <label for="${field}-camera" class="button secondary" aria-hidden="true">${messages.documents.takePhoto}</label>`
+                <label for="${field}-camera" class="button secondary" aria-hidden="true">${documents.takePhoto}</label>`
             : nothing}
         </div>`
       : nothing}
@@ -230,21 +240,21 @@ export const fileFieldStyles = css`
     margin: 0;
     padding: 0;
     display: grid;
-    gap: 0.5rem;
+    gap: 0.5em;
   }
   .file {
     display: grid;
-    grid-template-columns: 3.5rem minmax(0, 1fr);
-    gap: 0.5rem 0.75rem;
+    grid-template-columns: 3.5em minmax(0, 1fr);
+    gap: 0.5em 0.75em;
     align-items: center;
-    padding: 0.5rem;
+    padding: 0.5em;
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
     background: var(--_surface);
   }
   .thumb {
-    inline-size: 3.5rem;
-    block-size: 3.5rem;
+    inline-size: 3.5em;
+    block-size: 3.5em;
     object-fit: cover;
     border-radius: calc(var(--_radius) * 0.5);
     background: var(--_background);
@@ -256,7 +266,7 @@ export const fileFieldStyles = css`
   }
   .file-body {
     display: grid;
-    gap: 0.25rem;
+    gap: 0.25em;
   }
   .file-body .error {
     margin: 0;
@@ -276,13 +286,13 @@ export const fileFieldStyles = css`
     grid-column: 1 / -1;
     display: flex;
     flex-wrap: wrap;
-    gap: 0.5rem;
+    gap: 0.5em;
     justify-content: flex-end;
   }
   .file-actions {
     display: flex;
     flex-wrap: wrap;
-    gap: 0.75rem;
+    gap: 0.75em;
   }
   label.button {
     display: inline-flex;
@@ -301,6 +311,6 @@ export const fileFieldStyles = css`
   .choices {
     display: flex;
     flex-wrap: wrap;
-    gap: 0 1.5rem;
+    gap: 0 1.5em;
   }
 `;

@@ -28,7 +28,23 @@ function loadAxe(): Promise<AxeApi> {
   return axeLoaded;
 }
 
+/**
+ * Every named button and input has an accessible name that contains its visible text (WCAG 2.5.3 Label in
+ * Name; axe-core's own rule for it is experimental, so it is not in the tags run below).
+ */
+function expectLabelsInNames(step: MountedStep): void {
+  const lower = (value: string): string => value.toLocaleLowerCase(step.form.locale);
+  for (const button of step.root.querySelectorAll('button[aria-label]')) {
+    expect(lower(button.getAttribute('aria-label') ?? ''), text(button)).to.contain(lower(text(button)));
+  }
+  for (const label of step.root.querySelectorAll('label.button')) {
+    const input = step.root.getElementById(label.getAttribute('for') ?? '');
+    expect(lower(input?.getAttribute('aria-label') ?? ''), text(label)).to.contain(lower(text(label)));
+  }
+}
+
 async function expectAccessible(step: MountedStep): Promise<void> {
+  expectLabelsInNames(step);
   const axe = await loadAxe();
   const results = await axe.run(step.element, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'] } });
   expect(results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.html).join(' | ')}`)).to.deep.equal([]);
@@ -78,6 +94,8 @@ function choose(step: MountedStep, id: string, files: File[]): void {
 const draftFiles = (step: MountedStep, field: FileField): DraftFile[] => step.draft.load()?.files[field] ?? [];
 const row = (step: MountedStep, state?: string): HTMLElement | null => step.root.querySelector(state === undefined ? 'li.file[data-state]' : `li.file[data-state="${state}"]`);
 const text = (element: Element | null | undefined): string => element?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
+/** The buttons of a row as `visible text | accessible name`. */
+const buttonsOf = (element: Element | null | undefined): string[] => [...(element?.querySelectorAll('button') ?? [])].map((button) => `${text(button)} | ${button.getAttribute('aria-label') ?? ''}`);
 
 /** Everything the rows of in-flight files showed, as the investor saw it render by render. */
 function watchRows(step: MountedStep): { states: string[]; statuses: string[]; bars: { label: string | null; max: string | null }[]; stop(): void } {
@@ -166,6 +184,7 @@ describe('the documents step', () => {
     watch.stop();
 
     expect(watch.states[0]).to.equal('checking');
+    expect(watch.statuses[0]).to.equal('Checking the file…');
     expect(watch.states).to.include('uploading');
     expect(watch.bars.map((bar) => bar.label)).to.include('Upload of passport.jpg');
     const [stored] = draftFiles(step, 'documentIdFile');
@@ -176,17 +195,18 @@ describe('the documents step', () => {
     expect(row(step)).to.equal(null);
     const uploaded = step.root.querySelector('li.file') as HTMLElement;
     const preview = uploaded.querySelector('img') as HTMLImageElement;
-    expect(preview.alt).to.equal('passport.jpg');
+    expect(preview.alt).to.equal('Preview of passport.jpg');
     expect(preview.src).to.match(/^blob:/);
     expect(urls.created).to.deep.equal([preview.src]);
     await until(() => preview.complete && preview.naturalWidth > 0, WAIT_MS, 'the preview to decode');
     expect(preview.naturalWidth).to.equal(1000);
     expect(text(uploaded.querySelector('.file-name'))).to.equal(`passport.jpg (${formatFileSize(file.size, 'en')})`);
     expect(text(uploaded.querySelector('.file-status'))).to.equal('Uploaded');
-    expect(text(uploaded.querySelector('button'))).to.equal('Remove passport.jpg');
+    expect(buttonsOf(uploaded)).to.deep.equal(['Remove | Remove passport.jpg']);
     expect(step.announcements).to.deep.equal(['passport.jpg: Uploaded']);
     // The single file can now be replaced.
     expect(text(step.root.querySelector('label[for="documentIdFile"]'))).to.equal('Replace');
+    expect(step.root.getElementById('documentIdFile')?.getAttribute('aria-label')).to.equal('Replace ID document');
   });
 
   it('shows the percentage sent while a large file uploads', async () => {
@@ -213,7 +233,7 @@ describe('the documents step', () => {
     expect(text(error)).to.match(/^This file is too small \(\d+ kB\): it must be at least 200 kB\. A sharper photo or scan will do\.$/i);
     expect(error.id).to.equal(`${failed.id}-error`);
     // The same bytes would fail again: no Retry, only Remove.
-    expect([...failed.querySelectorAll('button')].map(text)).to.deep.equal(['Remove tiny.jpg']);
+    expect(buttonsOf(failed)).to.deep.equal(['Remove | Remove tiny.jpg']);
     expect(step.announcements).to.have.length(1);
     expect(step.announcements[0]).to.match(/^tiny\.jpg: This file is too small/);
 
@@ -236,7 +256,7 @@ describe('the documents step', () => {
   });
 
   it('cancels an upload under way, stores nothing, and sends it on Retry', async () => {
-    const cancelOnProgress = { armed: true };
+    const cancelOnProgress = { armed: true, buttons: [] as string[] };
     step = await mountDocuments({
       controller: {
         // The real upload, with the investor pressing Cancel as soon as bytes are on their way.
@@ -247,6 +267,7 @@ describe('the documents step', () => {
               options.onProgress?.(progress);
               if (!cancelOnProgress.armed) return;
               cancelOnProgress.armed = false;
+              cancelOnProgress.buttons = buttonsOf(row(step!));
               (step!.root.querySelector('li.file button[id$="-cancel"]') as HTMLButtonElement).click();
             },
           }),
@@ -258,6 +279,8 @@ describe('the documents step', () => {
     await step.update();
     const cancelled = row(step, 'cancelled') as HTMLElement;
     expect(cancelOnProgress.armed).to.equal(false);
+    expect(cancelOnProgress.buttons).to.deep.equal(['Cancel upload | Cancel upload of large.jpg']);
+    expect(buttonsOf(cancelled)).to.deep.equal(['Try again | Try again with large.jpg', 'Remove | Remove large.jpg']);
     expect(text(cancelled.querySelector('.file-status'))).to.equal('Upload cancelled.');
     expect(step.announcements).to.deep.equal(['large.jpg: Upload cancelled.']);
     expect(draftFiles(step, 'documentIdFile')).to.deep.equal([]);
@@ -336,7 +359,7 @@ describe('the documents step', () => {
     await step.update();
     expect(step.tickets).to.deep.equal(['documentIdFile']);
     expect(text(row(step, 'failed')?.querySelector('p.error'))).to.match(/^This file is too small \(150 kB\)/i);
-    expect([...(row(step, 'failed')?.querySelectorAll('button') ?? [])].map(text)).to.deep.equal(['Remove small.jpg']);
+    expect(buttonsOf(row(step, 'failed'))).to.deep.equal(['Remove | Remove small.jpg']);
   });
 
   it('shrinks a photo over the size limit in the browser, then uploads it', async () => {
@@ -349,6 +372,7 @@ describe('the documents step', () => {
     await until(() => draftFiles(step!, 'documentIdFile').length === 1, WAIT_MS * 2, 'the upload');
     watch.stop();
     expect(watch.states).to.include.ordered.members(['checking', 'resizing', 'uploading']);
+    expect(watch.statuses).to.include.ordered.members(['Checking the file…', 'Making the photo smaller…']);
     const [stored] = draftFiles(step, 'documentIdFile');
     expect(stored?.name).to.equal('passport.jpg');
     expect(stored?.size).to.be.within(200 * 1024, maxBytes);
@@ -483,7 +507,8 @@ describe('the documents step', () => {
     expect(documentCamera.getAttribute('capture')).to.equal('environment');
     expect(selfieCamera.getAttribute('capture')).to.equal('user');
     expect(selfieCamera.accept).to.equal('image/jpeg,image/png');
-    expect(selfieCamera.getAttribute('aria-label')).to.equal('Take a photo');
+    expect(documentCamera.getAttribute('aria-label')).to.equal('Take a photo for ID document');
+    expect(selfieCamera.getAttribute('aria-label')).to.equal('Take a photo for Selfie with your ID document');
     expect(text(step.root.querySelector('label[for="selfieFile-camera"]'))).to.equal('Take a photo');
     choose(step, 'selfieFile-camera', [await photo('IMG_0001.jpg')]);
     await until(() => draftFiles(step!, 'selfieFile').length === 1, WAIT_MS, 'the upload');
