@@ -28,6 +28,20 @@ import { elementStyles } from './styles/element-styles.js';
 /** What the element is doing before it can show a step. */
 type Phase = 'idle' | 'loading' | 'not-configured' | 'load-failed' | 'ready';
 
+/** The first of `tags` in `language` that Intl knows (`en-GB` for `en`), for dates and numbers. */
+function regionalTag(tags: readonly (string | null | undefined)[], language: string): string | undefined {
+  for (const tag of tags) {
+    if (typeof tag !== 'string' || tag.toLowerCase().split(/[-_]/)[0] !== language) continue;
+    try {
+      const [known] = Intl.DateTimeFormat.supportedLocalesOf(tag);
+      if (known !== undefined) return known;
+    } catch {
+      // Not a well-formed tag: try the next.
+    }
+  }
+  return undefined;
+}
+
 /** States after which nothing changes any more. */
 const FINAL_STATES = new Set(['approved', 'denied']);
 
@@ -303,11 +317,14 @@ export class KycOnboarding extends LitElement {
     }
     const catalog = await loadMessages(locale, this.localesUrl === '' ? {} : { baseUrl: this.localesUrl });
     const messages = this.messages === undefined ? catalog.messages : applyOverrides(catalog.messages, this.messages);
-    this.catalog = { ...catalog, messages };
+    // The catalog is per language, dates and numbers are per region: an `en-GB` page writes the birth
+    // date day first, an `en-US` one month first, from the same English texts.
+    const regional = regionalTag([sources.attribute, sources.pageLang, ...sources.browser], catalog.locale);
+    this.catalog = { ...catalog, locale: regional ?? catalog.locale, messages };
     this.config = config;
     if (this.#form !== undefined) {
       this.#form.messages = messages;
-      this.#form.locale = catalog.locale;
+      this.#form.locale = this.catalog.locale;
       this.#form.config = config;
     }
   }
