@@ -3,10 +3,10 @@
  * on free ports with a temporary data folder, started once per file and stopped in its `after` hook.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { widgetBuildNeeded } from '../../../demo/widget-build.js';
+import { WIDGET_SCRIPT, widgetBuildNeeded } from '../../../demo/widget-build.js';
 import { demoEnv, freeDemoPorts, ROOT, spawnDemo, type DemoProcess } from '../../demo/support/demo-process.js';
 
 /** Where the running demo answers, read from the banner it printed (as a newcomer reads it). */
@@ -40,11 +40,13 @@ function urlAfter(stdout: string, label: string): string {
 }
 
 /**
- * Build the widget when `dist/` is missing or older than its sources (as `npm start` does; the test
- * command builds first, so this is for running one e2e file by hand after an edit).
+ * Build the widget when `dist/` is missing or older than its sources, as `npm start` does (the test
+ * command builds first, so this is for running one e2e file by hand after an edit). `DEMO_SKIP_BUILD=1`,
+ * the demo's own setting, serves `dist/` as it is unless it is missing.
  */
 function buildWidgetIfStale(): void {
-  if (!widgetBuildNeeded(ROOT).needed) return;
+  const built = existsSync(join(ROOT, WIDGET_SCRIPT));
+  if (built && (process.env['DEMO_SKIP_BUILD'] === '1' || !widgetBuildNeeded(ROOT).needed)) return;
   const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'ignore', timeout: 120_000 });
   if (build.status !== 0) throw new Error('npm run build failed; the end-to-end tests need dist/kyc-onboarding.js');
 }

@@ -3,7 +3,9 @@
  * the keyboard (typing, Enter, arrow keys in the country lists) and the pointer (buttons, the month
  * list, file choosers). Playwright's CSS and role locators pierce the element's open shadow root.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Locator, Page } from 'playwright-core';
+import EN from '../../../widget/i18n/en.js';
 import { WAIT_MS } from './browser.js';
 import { waitForCode } from './inbox.js';
 import type { TestFile } from './test-documents.js';
@@ -59,14 +61,18 @@ export function widget(page: Page): Locator {
   return page.locator('kyc-onboarding');
 }
 
-/** Wait until the widget shows the step whose heading is `heading` (its `h2`). */
-export async function waitForStep(page: Page, heading: string): Promise<void> {
-  await widget(page).locator('h2', { hasText: new RegExp(`^\\s*${heading}\\s*$`) }).waitFor({ timeout: WAIT_MS });
-}
+/**
+ * The widget's English texts (its bundled catalog): the tests find headings and buttons by what the
+ * investor reads, and follow the catalog when the wording changes.
+ */
+export const TEXT = EN;
 
-/** The heading of the step shown now. */
-export async function currentStep(page: Page): Promise<string> {
-  return ((await widget(page).locator('h2').textContent({ timeout: WAIT_MS })) ?? '').trim();
+/** A step of the journey, by the catalog's key (each step is titled by `TEXT[step].title`). */
+export type Step = 'email' | 'code' | 'personal' | 'address' | 'documents' | 'wallet' | 'review' | 'status';
+
+/** Wait until the widget shows `step`: its heading (`h2`) reads the step's title. */
+export async function waitForStep(page: Page, step: Step): Promise<void> {
+  await widget(page).getByRole('heading', { level: 2, name: TEXT[step].title, exact: true }).waitFor({ timeout: WAIT_MS });
 }
 
 /** Press the step's main button (Continue, Send code, Verify, Submit…) with the pointer. */
@@ -97,10 +103,28 @@ export async function requestCode(page: Page, email: string): Promise<void> {
 
 /** Type the `mailNumber`-th code mailed to `email`, read from the inbox, and verify it. */
 export async function enterCode(page: Page, inboxUrl: string, email: string, mailNumber = 1): Promise<void> {
-  await waitForStep(page, 'Code');
+  await waitForStep(page, 'code');
   const code = await waitForCode(inboxUrl, email, mailNumber);
   await typeInto(page, 'code', code);
-  await press(page, 'Verify');
+  await press(page, TEXT.code.submit);
+}
+
+/** The proxy's resend cooldown (`codes.resendCooldownSeconds`, 30 s by default): no wait here is ever longer. */
+export const RESEND_COOLDOWN_SECONDS = 30;
+
+/**
+ * On the code step while a new code may not be asked for yet: wait as long as the widget says (read from
+ * its "you can ask for a new code in N seconds" line, never more than the proxy's cooldown), until it
+ * offers "Send a new code" again. Returns the seconds waited.
+ */
+export async function waitOutCooldown(page: Page): Promise<number> {
+  const wait = widget(page).locator('#resend-wait');
+  const text = (await wait.textContent({ timeout: WAIT_MS })) ?? '';
+  const seconds = Number(/(\d+) seconds?/.exec(text)?.[1]);
+  if (!(seconds > 0 && seconds <= RESEND_COOLDOWN_SECONDS)) throw new Error(`Unexpected cooldown line: "${text}"`);
+  await sleep(seconds * 1000);
+  await wait.waitFor({ state: 'detached', timeout: WAIT_MS });
+  return seconds;
 }
 
 /**
@@ -108,12 +132,12 @@ export async function enterCode(page: Page, inboxUrl: string, email: string, mai
  * step. `onCodeStep` runs once the code step is shown, before the code is typed (for a screenshot).
  */
 export async function signIn(page: Page, inboxUrl: string, email: string, options: { onCodeStep?: () => Promise<void> } = {}): Promise<void> {
-  await waitForStep(page, 'Email');
+  await waitForStep(page, 'email');
   await requestCode(page, email);
-  await waitForStep(page, 'Code');
+  await waitForStep(page, 'code');
   await options.onCodeStep?.();
   await enterCode(page, inboxUrl, email);
-  await waitForStep(page, 'Personal details');
+  await waitForStep(page, 'personal');
 }
 
 /** Choose in the searchable list `#id`: type the search, ArrowDown to the first match, Enter to take it. */
@@ -131,13 +155,6 @@ export async function chooseFromList(page: Page, id: 'country' | 'nationality', 
 export async function fillPersonal(page: Page, answers: InvestorAnswers): Promise<void> {
   await typeInto(page, 'firstName', answers.firstName);
   await typeInto(page, 'lastName', answers.lastName);
-  if ((await control(page, 'birthdate-month').count()) === 0) {
-    // TEMPORARY until the personal step lands: plain text inputs.
-    await typeInto(page, 'birthdate', '10/12/1990');
-    await typeInto(page, 'nationality', 'BRITISH');
-    await typeInto(page, 'documentIdNumber', answers.documentIdNumber);
-    return;
-  }
   await typeInto(page, 'birthdate-day', answers.birthdate.day);
   await control(page, 'birthdate-month').selectOption({ label: answers.birthdate.month });
   await typeInto(page, 'birthdate-year', answers.birthdate.year);
@@ -147,32 +164,33 @@ export async function fillPersonal(page: Page, answers: InvestorAnswers): Promis
 
 /** Fill the address step (country from the list, then the postal address). */
 export async function fillAddress(page: Page, answers: InvestorAnswers): Promise<void> {
-  if ((await widget(page).locator('#country[role="combobox"]').count()) === 0) await typeInto(page, 'country', 'UNITED KINGDOM');
-  else await chooseFromList(page, 'country', answers.countrySearch, answers.country);
+  await chooseFromList(page, 'country', answers.countrySearch, answers.country);
   await typeInto(page, 'streetAddress', answers.streetAddress);
   await typeInto(page, 'city', answers.city);
   await typeInto(page, 'state', answers.state);
   await typeInto(page, 'postalCode', answers.postalCode);
 }
 
-/** Choose `file` for the file field `#field` and wait until the widget says it is uploaded. */
+/** Choose `file` for the file field `field` (adding it, or replacing the one there) and wait until the widget says it is uploaded. */
 export async function upload(page: Page, field: string, file: TestFile): Promise<void> {
-  const fieldset = widget(page).locator('fieldset', { has: page.locator(`[name="${field}"]`) });
-  const before = await fieldset.locator('.file-status.done').count();
   await control(page, field).setInputFiles(file);
-  await fieldset.locator('.file-status.done').nth(before).waitFor({ timeout: WAIT_MS });
-  await fieldset.locator('.file-name', { hasText: file.name }).first().waitFor({ timeout: WAIT_MS });
+  await fileRow(page, field, file.name).locator('.file-status.done').waitFor({ timeout: WAIT_MS });
+}
+
+/** The row of the file `name` in the file field `field`. */
+export function fileRow(page: Page, field: string, name: string): Locator {
+  return widget(page).locator('fieldset', { has: page.locator(`[name="${field}"]`) }).locator('li.file', { hasText: name });
 }
 
 /** Upload the documents (and answer the accredited-investor question). */
 export async function uploadDocuments(page: Page, documents: InvestorDocuments): Promise<void> {
   await upload(page, 'documentIdFile', documents.documentId);
   await upload(page, 'selfieFile', documents.selfie);
-  const question = widget(page).getByRole('group', { name: 'Are you an accredited investor?' });
+  const question = widget(page).getByRole('group', { name: TEXT.documents.investorQuestion });
   if (documents.investorProof === undefined) {
-    await question.getByRole('radio', { name: 'No' }).check();
+    await question.getByRole('radio', { name: TEXT.common.no }).check();
   } else {
-    await question.getByRole('radio', { name: 'Yes' }).check();
+    await question.getByRole('radio', { name: TEXT.common.yes }).check();
     await upload(page, 'investorProofFiles', documents.investorProof);
   }
 }
@@ -184,10 +202,10 @@ export async function fillWallet(page: Page, answers: InvestorAnswers): Promise<
   await widget(page).locator('#ethereumAddress-status.verified').waitFor({ timeout: WAIT_MS });
 }
 
-/** Press Continue and wait for the step `heading`. */
-export async function continueTo(page: Page, heading: string): Promise<void> {
-  await press(page, 'Continue');
-  await waitForStep(page, heading);
+/** Press Continue and wait for `step`. */
+export async function continueTo(page: Page, step: Step): Promise<void> {
+  await press(page, TEXT.common.next);
+  await waitForStep(page, step);
 }
 
 /** Tick every confirmation of the review. */
@@ -204,4 +222,37 @@ export async function statusSummary(page: Page): Promise<string> {
 /** Wait until the status step shows the state `state` (`pending`, `approved`, `needs_action`…). */
 export async function waitForStatus(page: Page, state: string, timeoutMs = WAIT_MS): Promise<void> {
   await widget(page).locator(`.status-step[data-state="${state}"]`).waitFor({ timeout: timeoutMs });
+}
+
+/** Options of {@link fillEveryStep}. */
+export interface JourneyOptions {
+  /** The demo's sale page and mail inbox. */
+  siteUrl: string;
+  inboxUrl: string;
+  email: string;
+  answers: InvestorAnswers;
+  documents: InvestorDocuments;
+  /** Called on each step once it is filled (`email` and `code` before), e.g. for a screenshot. */
+  onStep?: (step: 'email' | 'code' | 'personal' | 'address' | 'documents' | 'wallet') => Promise<void>;
+}
+
+/** Open the sale page, sign in and fill every form step; resolves on the review step. */
+export async function fillEveryStep(page: Page, options: JourneyOptions): Promise<void> {
+  const { answers, onStep = async () => {} } = options;
+  await page.goto(options.siteUrl);
+  await waitForStep(page, 'email');
+  await onStep('email');
+  await signIn(page, options.inboxUrl, options.email, { onCodeStep: () => onStep('code') });
+  await fillPersonal(page, answers);
+  await onStep('personal');
+  await continueTo(page, 'address');
+  await fillAddress(page, answers);
+  await onStep('address');
+  await continueTo(page, 'documents');
+  await uploadDocuments(page, options.documents);
+  await onStep('documents');
+  await continueTo(page, 'wallet');
+  await fillWallet(page, answers);
+  await onStep('wallet');
+  await continueTo(page, 'review');
 }
