@@ -12,21 +12,8 @@ import { UploadError } from '../../../widget/upload/upload-error.js';
 import { backendInfo, fakeFile, setS3Clock, until } from '../services/backend.js';
 import { canvasBlob, documentPhoto, pdfFile } from '../services/images.js';
 import { memoryStorage, mountStep, type MountedStep, type MountOptions } from './step-harness.js';
+import { loadAxe } from '../support/axe.js';
 
-type AxeApi = { run(context: Element, options: object): Promise<{ violations: { id: string; nodes: { html: string }[] }[] }> };
-let axeLoaded: Promise<AxeApi> | undefined;
-
-/** axe-core's own browser build, loaded once by a script element (its package is not an ES module). */
-function loadAxe(): Promise<AxeApi> {
-  axeLoaded ??= new Promise((resolve, reject) => {
-    const script = document.createElement('script');
-    script.src = '/node_modules/axe-core/axe.min.js';
-    script.onload = () => resolve((window as unknown as { axe: AxeApi }).axe);
-    script.onerror = () => reject(new Error('axe-core did not load'));
-    document.head.append(script);
-  });
-  return axeLoaded;
-}
 
 /**
  * Every named button and input has an accessible name that contains its visible text (WCAG 2.5.3 Label in

@@ -1,25 +1,12 @@
 import { expect } from '@esm-bundle/chai';
 import { sendKeys } from '@web/test-runner-commands';
-import type * as Axe from 'axe-core';
 import { css } from 'lit';
 import { choiceListStyles } from '../../../widget/fields/choice-list.js';
 import { dateFieldStyles } from '../../../widget/fields/date-field.js';
 import { renderPersonalStep } from '../../../widget/steps/personal-step.js';
 import { memoryStorage, mountStep, type MountedStep, type MountOptions } from './step-harness.js';
+import { loadAxe } from '../support/axe.js';
 
-let axeOnce: Promise<typeof Axe> | undefined;
-
-/** axe-core is a UMD script (no ES default export in the browser): loaded once with a script element. */
-function loadAxe(): Promise<typeof Axe> {
-  axeOnce ??= new Promise((resolve, reject) => {
-    const script = document.createElement('script');
-    script.src = '/node_modules/axe-core/axe.min.js';
-    script.onload = () => resolve((window as unknown as { axe: typeof Axe }).axe);
-    script.onerror = () => reject(new Error('axe-core did not load'));
-    document.head.append(script);
-  });
-  return axeOnce;
-}
 
 /** Run axe-core (WCAG 2.2 AA rules) over the element, its shadow root included; expect no violation. */
 async function expectAccessible(element: Element): Promise<void> {

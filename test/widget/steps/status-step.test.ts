@@ -3,21 +3,8 @@ import { sendKeys } from '@web/test-runner-commands';
 import type { InvestorStatus, IssueReason } from '../../../widget/api/proxy-types.js';
 import { renderStatusStep, statusStepStyles, type StatusView } from '../../../widget/steps/status-step.js';
 import { mountStep, type MountedStep, type MountOptions } from './step-harness.js';
+import { loadAxe } from '../support/axe.js';
 
-type AxeApi = typeof import('axe-core');
-let axeLoaded: Promise<AxeApi> | undefined;
-
-/** axe-core's own browser build, loaded once by a script element (its package is not an ES module). */
-function loadAxe(): Promise<AxeApi> {
-  axeLoaded ??= new Promise((resolve, reject) => {
-    const script = document.createElement('script');
-    script.src = '/node_modules/axe-core/axe.min.js';
-    script.onload = () => resolve((window as unknown as { axe: AxeApi }).axe);
-    script.onerror = () => reject(new Error('axe-core did not load'));
-    document.head.append(script);
-  });
-  return axeLoaded;
-}
 
 /** Run axe-core over the step (its shadow root included) with the WCAG 2.2 AA rules. */
 async function expectAccessible(step: MountedStep, label: string): Promise<void> {

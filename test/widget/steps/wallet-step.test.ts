@@ -10,6 +10,7 @@ import { format, formatNumber } from '../../../widget/i18n/format.js';
 import { normaliseAmountInput, renderWalletStep, walletStepStyles } from '../../../widget/steps/wallet-step.js';
 import { backendInfo, until } from '../services/backend.js';
 import { memoryStorage, mountStep, type MountOptions, type MountedStep } from './step-harness.js';
+import { loadAxe } from '../support/axe.js';
 
 /** EIP-55's own test vector, and another address, typed all lowercase as many wallets show them. */
 const ADDRESS = '0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed';
@@ -24,19 +25,6 @@ interface AxeViolation {
 }
 type Axe = { run(context: Element, options: object): Promise<{ violations: AxeViolation[] }> };
 
-let axeOnce: Promise<Axe> | undefined;
-
-/** axe-core, loaded once as the classic script it ships as. */
-function loadAxe(): Promise<Axe> {
-  axeOnce ??= new Promise((resolve, reject) => {
-    const script = document.createElement('script');
-    script.src = '/node_modules/axe-core/axe.min.js';
-    script.onload = () => resolve((window as unknown as { axe: Axe }).axe);
-    script.onerror = () => reject(new Error('axe-core did not load'));
-    document.head.append(script);
-  });
-  return axeOnce;
-}
 
 /** The WCAG 2.2 AA violations axe finds in the step (shadow root included). */
 async function violations(step: MountedStep): Promise<{ id: string; targets: unknown[] }[]> {
