@@ -21,11 +21,11 @@
  * after re-learning the offset: the provider refused the request before doing anything.
  */
 import { signRequest, toQuery, type ParamValue } from '../signer.js';
-import type { ProviderFetch, ProviderRequestInit } from './keep-alive-fetch.js';
+import type { ProviderTransport, TransportOutcome } from './provider-transport.js';
 import { backoffDelayMs } from './retry-backoff.js';
 import type { ProviderClock } from './provider-clock.js';
 import { ProviderError } from './provider-error.js';
-import { interpretAnswer, isRecord, type AttemptFailure, type AttemptOutcome, type ExpectedResult } from './provider-answer.js';
+import { interpretAnswer, type AttemptFailure, type AttemptOutcome, type ExpectedResult } from './provider-answer.js';
 
 /** Which failures of a call may be retried (see the module comment). */
 export type RetryMode = 'idempotent' | 'connection-only' | 'never';
@@ -57,8 +57,8 @@ export interface ProviderCallSettings {
   timeoutMs: number;
   /** Retries after the first attempt. */
   retries: number;
-  /** Sends one attempt: the keep-alive pool of `keep-alive-fetch.ts`, or a `fetch` given by a test. */
-  fetch: ProviderFetch;
+  /** Sends one attempt (`provider-transport.ts`). */
+  transport: ProviderTransport;
   /** Our clock, ms. */
   now: () => number;
   random: () => number;
@@ -80,22 +80,11 @@ const NOT_CONNECTED_CODES = new Set([
   'EHOSTDOWN',
   'EADDRNOTAVAIL',
   'UND_ERR_CONNECT_TIMEOUT',
+  // A URL outside the provider's origin: refused before anything was sent.
+  'ERR_OUTSIDE_ORIGIN',
 ]);
 
-/**
- * The `code` of a fetch failure: `fetch` and `keep-alive-fetch.ts` put the system error in `cause` (an
- * AggregateError when several addresses were tried).
- */
-function causeCodeOf(error: unknown): string | undefined {
-  const cause = isRecord(error) ? error['cause'] : undefined;
-  if (!isRecord(cause)) return undefined;
-  if (typeof cause['code'] === 'string') return cause['code'];
-  const first = Array.isArray(cause['errors']) ? (cause['errors'][0] as unknown) : undefined;
-  return isRecord(first) && typeof first['code'] === 'string' ? first['code'] : undefined;
-}
-
-function connectionFailure(error: unknown): AttemptFailure {
-  const causeCode = causeCodeOf(error) ?? 'unknown';
+function connectionFailure(causeCode: string): AttemptFailure {
   const notConnected = NOT_CONNECTED_CODES.has(causeCode);
   return {
     error: {
@@ -118,35 +107,27 @@ export function createProviderCall(settings: ProviderCallSettings): ProviderCall
 
   async function attempt(method: 'GET' | 'POST', path: string, params: Readonly<Record<string, ParamValue>>, options: CallOptions): Promise<AttemptOutcome> {
     const wire = toQuery(signRequest(path, params, { apiKey: settings.apiKey, apiSecret: settings.apiSecret }, clock.now()));
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), settings.timeoutMs);
-    try {
-      const sentAt = settings.now();
-      const init: ProviderRequestInit = method === 'POST'
-        ? { method, headers: POST_HEADERS, body: wire, redirect: 'manual', signal: controller.signal }
-        : { method, headers: GET_HEADERS, redirect: 'manual', signal: controller.signal };
-      const response = await settings.fetch(method === 'GET' ? `${settings.origin}${path}?${wire}` : `${settings.origin}${path}`, init);
-      const receivedAt = settings.now();
-      clock.observe(response.headers.get('date'), sentAt, receivedAt);
-      const text = await response.text();
-      const outcome = interpretAnswer(response.status, text, options.expect);
-      if (!outcome.ok && outcome.failure.clockRefused) {
-        // What we knew about the provider's clock is wrong: keep only what this answer says.
-        clock.forget();
-        clock.observe(response.headers.get('date'), sentAt, receivedAt);
-      }
-      return outcome;
-    } catch (error) {
-      if (controller.signal.aborted) {
-        return {
-          ok: false,
-          failure: { error: { kind: 'timeout', maybeProcessed: true, detail: `no complete answer within ${settings.timeoutMs} ms` }, transient: true, clockRefused: false },
-        };
-      }
-      return { ok: false, failure: connectionFailure(error) };
-    } finally {
-      clearTimeout(timer);
+    const sentAt = settings.now();
+    const sent: TransportOutcome = await settings.transport(method === 'POST'
+      ? { method, url: `${settings.origin}${path}`, headers: POST_HEADERS, body: wire, timeoutMs: settings.timeoutMs }
+      : { method, url: `${settings.origin}${path}?${wire}`, headers: GET_HEADERS, timeoutMs: settings.timeoutMs });
+    if (sent.kind === 'timeout') {
+      return {
+        ok: false,
+        failure: { error: { kind: 'timeout', maybeProcessed: true, detail: `no complete answer within ${settings.timeoutMs} ms` }, transient: true, clockRefused: false },
+      };
     }
+    if (sent.kind === 'failed') return { ok: false, failure: connectionFailure(sent.code) };
+    // The provider read its clock before the answer was complete, which is when the outcome arrived.
+    const receivedAt = settings.now();
+    clock.observe(sent.date, sentAt, receivedAt);
+    const outcome = interpretAnswer(sent.status, sent.text, options.expect);
+    if (!outcome.ok && outcome.failure.clockRefused) {
+      // What we knew about the provider's clock is wrong: keep only what this answer says.
+      clock.forget();
+      clock.observe(sent.date, sentAt, receivedAt);
+    }
+    return outcome;
   }
 
   function mayRetry(mode: RetryMode, failure: AttemptFailure): boolean {

@@ -12,10 +12,11 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ParamValue } from '../signer.js';
 import { findOrCreateUser } from './find-or-create-user.js';
-import { createKeepAliveFetch } from './keep-alive-fetch.js';
+import { createKeepAliveTransport } from './keep-alive-transport.js';
 import { createProviderCall, type CallOptions, type ProviderCall } from './provider-call.js';
 import { createProviderClock } from './provider-clock.js';
 import { isProviderRejection } from './provider-error.js';
+import { fetchTransport } from './provider-transport.js';
 import type {
   FilesToPresign,
   KycDetailResult,
@@ -48,8 +49,8 @@ export interface ProviderClientOptions {
   /** Retries after the first attempt, for failures that may be retried. Default 2. */
   retries?: number;
   /**
-   * The fetch to use (tests put a stand-in between the proxy and the provider). Default: a pool of
-   * keep-alive connections to `baseUrl` (`keep-alive-fetch.ts`), closed by `close()`.
+   * A fetch to send the calls with (tests put a stand-in between the proxy and the provider). Default: a
+   * pool of keep-alive connections to `baseUrl` (`keep-alive-transport.ts`), closed by `close()`.
    */
   fetch?: typeof fetch;
   /** Our clock in ms. Default `Date.now`. */
@@ -127,14 +128,14 @@ export function createProviderClient(options: ProviderClientOptions): ProviderCl
   const clock = createProviderClock(now);
   const origin = readOrigin(options.baseUrl);
   // Made even when a fetch is given: it holds no connection until used, and `close()` stays simple.
-  const pool = createKeepAliveFetch(origin);
+  const pool = createKeepAliveTransport(origin);
   const call = createProviderCall({
     origin,
     apiKey: options.apiKey,
     apiSecret: options.apiSecret,
     timeoutMs: options.timeoutMs ?? 8000,
     retries: options.retries ?? 2,
-    fetch: options.fetch ?? pool,
+    transport: options.fetch === undefined ? pool : fetchTransport(options.fetch),
     now,
     random: options.random ?? Math.random,
     sleep: options.sleep ?? ((ms) => delay(ms)),

@@ -46,6 +46,9 @@ export interface ProviderClock {
 /** A provider clock over our clock `now` (ms). */
 export function createProviderClock(now: () => number): ProviderClock {
   let bounds: OffsetBounds | undefined;
+  // Successive answers mostly carry the same second: parse each header text once.
+  let lastHeader: string | undefined;
+  let lastDate = Number.NaN;
 
   const offsetMs = (): number => (bounds === undefined ? 0 : Math.round((bounds.low + bounds.high) / 2));
 
@@ -54,7 +57,11 @@ export function createProviderClock(now: () => number): ProviderClock {
     offsetMs,
     observe(dateHeader, sentAt, receivedAt) {
       if (!dateHeader) return;
-      const date = Date.parse(dateHeader);
+      if (dateHeader !== lastHeader) {
+        lastHeader = dateHeader;
+        lastDate = Date.parse(dateHeader);
+      }
+      const date = lastDate;
       if (Number.isNaN(date)) return;
       const seen: OffsetBounds = { low: date - receivedAt, high: date + 1000 - sentAt };
       if (bounds === undefined) {
