@@ -65,7 +65,10 @@ describe('the investor journey on the demo site', () => {
 
       // The review shows what was entered, as the investor will recognise it.
       const review = (await widget(page).locator('form').textContent()) ?? '';
-      for (const shown of ['Ada', 'Lovelace', 'December 10, 1990', 'British', 'United Kingdom', 'London', 'passport.jpg', 'selfie.png', 'accreditation-letter.pdf', ADA.ethereumAddress, '2,500']) {
+      // The birth date is written the way the investor's region writes dates (en-GB: day first).
+      const birthdate = (await widget(page).locator('.answer', { hasText: TEXT.fields.birthdate }).locator('dd').textContent()) ?? '';
+      assert.match(birthdate.trim(), /^(10 December 1990|December 10, 1990)$/);
+      for (const shown of ['Ada', 'Lovelace', 'British', 'United Kingdom', 'London', 'passport.jpg', 'selfie.png', 'accreditation-letter.pdf', ADA.ethereumAddress, '2,500']) {
         assert.ok(review.includes(shown), `the review shows ${shown}`);
       }
       await tickConfirmations(page);
