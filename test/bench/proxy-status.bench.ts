@@ -236,7 +236,7 @@ export async function benchProxyStatus(options: ProxyStatusBenchOptions = {}): P
     console.log(`  if CPU were all that limits, these costs would allow a ratio of ${cpuBoundRatio(cpuMsPerRequest.proxy, cpuMsPerRequest.direct, cores).toFixed(2)} on ${cores} cores`
       + ` (${cpuBoundRatio(cpuMsPerRequest.proxy, cpuMsPerRequest.direct, 3).toFixed(2)} with a core for each process); the bare relay ${cpuBoundRatio(cpuMsPerRequest.relay, cpuMsPerRequest.direct, cores).toFixed(2)}`
       + ` (${cpuBoundRatio(cpuMsPerRequest.relay, cpuMsPerRequest.direct, 3).toFixed(2)})`);
-    console.log(`  ratio bare relay / direct: ${relayRatio.toFixed(2)} (the floor of a proxy on Node on this machine)`);
+    console.log(`  ratio bare relay / direct: ${relayRatio.toFixed(2)} (about the best any proxy running on Node can do here)`);
     console.log(`  ratio proxy / direct: ${ratio.toFixed(2)} (median of the rounds' ratios ${medianRoundRatio.toFixed(2)}; goal >= ${GOAL_RATIO}): ${goalMet ? 'goal MET' : 'goal NOT met'}`);
     if (!goalMet) console.log('  where the proxy\'s time goes: BENCH_PROXY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run bench proxyStatus');
     return { proxy: viaTheProxy, direct: straight, ratio, medianRoundRatio, relay: viaTheRelay, relayRatio, cpuMsPerRequest, goalMet };
