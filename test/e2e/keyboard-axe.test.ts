@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { axeViolations, describeViolations, focusedControl, injectAxe, type FocusedControl } from './support/accessibility.js';
-import { launchBrowser, openContext } from './support/browser.js';
+import { SUITE_TIMEOUT_MS, launchBrowser, openContext } from './support/browser.js';
 import { startDemo, type RunningDemo } from './support/demo.js';
 import { waitForCode } from './support/inbox.js';
 import { ADA, TEXT, control, waitForStep, widget, type Step } from './support/investor.js';
@@ -20,7 +20,7 @@ import { makePdf, makePhoto, type TestFile } from './support/test-documents.js';
 /** Most key presses between two controls in a row: more means the tab order is lost. */
 const MAX_TAB_STOPS = 40;
 
-describe('keyboard only, and axe-core on every step', () => {
+describe('keyboard only, and axe-core on every step', { timeout: SUITE_TIMEOUT_MS }, () => {
   let demo: RunningDemo;
   let browser: Browser;
   let passport: TestFile;

@@ -16,7 +16,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page, Response } from 'playwright-core';
-import { launchBrowser, openContext } from './support/browser.js';
+import { SUITE_TIMEOUT_MS, launchBrowser, openContext } from './support/browser.js';
 import { startDemo, type RunningDemo } from './support/demo.js';
 import { waitForCode } from './support/inbox.js';
 import {
@@ -76,7 +76,7 @@ async function signInAgain(page: Page, inboxUrl: string, email: string): Promise
   return { refusedFirst };
 }
 
-describe('nothing typed is lost', { concurrency: true }, () => {
+describe('nothing typed is lost', { concurrency: true, timeout: SUITE_TIMEOUT_MS }, () => {
   let demo: RunningDemo;
   let browser: Browser;
   let passport: TestFile;

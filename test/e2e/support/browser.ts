@@ -2,11 +2,15 @@
  * The end-to-end tests' browser: Debian's Chromium driven by playwright-core, with the two screen sizes
  * the journey is checked at and a watch on what the page's Content-Security-Policy refuses.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { chromiumPath } from '../../support/chromium.mjs';
 
 /** How long any single wait in these tests may take: a slow step fails with a message instead of hanging. */
 export const WAIT_MS = 15_000;
+
+/** The most one test file's suite may take (the demo's start included), so that nothing can hang a run. */
+export const SUITE_TIMEOUT_MS = 180_000;
 
 /** Launch headless Chromium (the same binary and flags as every other browser test of the project). */
 export function launchBrowser(): Promise<Browser> {
@@ -60,6 +64,8 @@ export async function openContext(browser: Browser, options: ContextOptions): Pr
 export interface PageProblems {
   /** Every problem so far. */
   readonly list: string[];
+  /** Resolves once a problem `matches`; rejects after {@link WAIT_MS}. */
+  waitFor(matches: (problem: string) => boolean): Promise<string>;
 }
 
 /**
@@ -79,5 +85,14 @@ export async function watchProblems(page: Page): Promise<PageProblems> {
     if (message.type() === 'error') list.push(`console error: ${message.text()}`);
   });
   page.on('pageerror', (error) => list.push(`uncaught: ${error.message}`));
-  return { list };
+  const waitFor = async (matches: (problem: string) => boolean): Promise<string> => {
+    const deadline = Date.now() + WAIT_MS;
+    for (;;) {
+      const found = list.find(matches);
+      if (found !== undefined) return found;
+      if (Date.now() > deadline) throw new Error(`No such problem within ${WAIT_MS} ms; seen: ${list.join('; ') || 'none'}`);
+      await sleep(50);
+    }
+  };
+  return { list, waitFor };
 }

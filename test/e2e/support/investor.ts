@@ -141,30 +141,31 @@ export async function signIn(page: Page, inboxUrl: string, email: string, option
 }
 
 /** Choose in the searchable list `#id`: type the search, ArrowDown to the first match, Enter to take it. */
-export async function chooseFromList(page: Page, id: 'country' | 'nationality', search: string, expected: string): Promise<void> {
+export async function chooseFromList(page: Page, id: 'country' | 'nationality', search: string, expected: string, onOpen?: () => Promise<void>): Promise<void> {
   await typeInto(page, id, search);
   const input = control(page, id);
   await widget(page).locator(`#${id}-listbox [role="option"]`).first().waitFor({ timeout: WAIT_MS });
   await input.press('ArrowDown');
+  await onOpen?.();
   await input.press('Enter');
   const shown = await input.inputValue();
   if (shown !== expected) throw new Error(`Searching "${search}" in ${id} chose "${shown}", not "${expected}"`);
 }
 
 /** Fill the personal step (names, birth date by its parts, nationality from the list, document number). */
-export async function fillPersonal(page: Page, answers: InvestorAnswers): Promise<void> {
+export async function fillPersonal(page: Page, answers: InvestorAnswers, onListOpen?: () => Promise<void>): Promise<void> {
   await typeInto(page, 'firstName', answers.firstName);
   await typeInto(page, 'lastName', answers.lastName);
   await typeInto(page, 'birthdate-day', answers.birthdate.day);
   await control(page, 'birthdate-month').selectOption({ label: answers.birthdate.month });
   await typeInto(page, 'birthdate-year', answers.birthdate.year);
-  await chooseFromList(page, 'nationality', answers.nationalitySearch, answers.nationality);
+  await chooseFromList(page, 'nationality', answers.nationalitySearch, answers.nationality, onListOpen);
   await typeInto(page, 'documentIdNumber', answers.documentIdNumber);
 }
 
 /** Fill the address step (country from the list, then the postal address). */
-export async function fillAddress(page: Page, answers: InvestorAnswers): Promise<void> {
-  await chooseFromList(page, 'country', answers.countrySearch, answers.country);
+export async function fillAddress(page: Page, answers: InvestorAnswers, onListOpen?: () => Promise<void>): Promise<void> {
+  await chooseFromList(page, 'country', answers.countrySearch, answers.country, onListOpen);
   await typeInto(page, 'streetAddress', answers.streetAddress);
   await typeInto(page, 'city', answers.city);
   await typeInto(page, 'state', answers.state);
@@ -224,6 +225,9 @@ export async function waitForStatus(page: Page, state: string, timeoutMs = WAIT_
   await widget(page).locator(`.status-step[data-state="${state}"]`).waitFor({ timeout: timeoutMs });
 }
 
+/** The moments of {@link fillEveryStep} worth a screenshot: each step, and each list open with its first match active. */
+export type JourneyShot = 'email' | 'code' | 'personal' | 'nationality-list' | 'address' | 'country-list' | 'documents' | 'wallet';
+
 /** Options of {@link fillEveryStep}. */
 export interface JourneyOptions {
   /** The demo's sale page and mail inbox. */
@@ -233,7 +237,7 @@ export interface JourneyOptions {
   answers: InvestorAnswers;
   documents: InvestorDocuments;
   /** Called on each step once it is filled (`email` and `code` before), e.g. for a screenshot. */
-  onStep?: (step: 'email' | 'code' | 'personal' | 'address' | 'documents' | 'wallet') => Promise<void>;
+  onStep?: (step: JourneyShot) => Promise<void>;
 }
 
 /** Open the sale page, sign in and fill every form step; resolves on the review step. */
@@ -243,10 +247,10 @@ export async function fillEveryStep(page: Page, options: JourneyOptions): Promis
   await waitForStep(page, 'email');
   await onStep('email');
   await signIn(page, options.inboxUrl, options.email, { onCodeStep: () => onStep('code') });
-  await fillPersonal(page, answers);
+  await fillPersonal(page, answers, () => onStep('nationality-list'));
   await onStep('personal');
   await continueTo(page, 'address');
-  await fillAddress(page, answers);
+  await fillAddress(page, answers, () => onStep('country-list'));
   await onStep('address');
   await continueTo(page, 'documents');
   await uploadDocuments(page, options.documents);
