@@ -228,6 +228,59 @@ describe('<kyc-onboarding>', () => {
     expect(complete.state).to.equal('approved');
   });
 
+  it('keeps the form when the provider is down at submit, says so, and submits on the next try', async () => {
+    const info = await backendInfo();
+    const client = await testClient();
+    const email = uniqueEmail('provider-down');
+    const session = await signIn(client, email);
+    const documentIdFile = await uploadForSetup(client, session.token, 'documentIdFile', fakeFile('image/jpeg', 210 * 1024, 'passport.jpg'));
+    const selfieFile = await uploadForSetup(client, session.token, 'selfieFile', fakeFile('image/png', 210 * 1024, 'selfie.png'));
+    const answers = {
+      ...{ firstName: 'Ann', lastName: 'Lee', birthdate: '01/02/1990', country: 'FRANCE', nationality: 'FRENCH', documentIdNumber: 'X1' },
+      ...{ streetAddress: 'a', city: 'b', state: 'c', postalCode: 'd', ethereumAddress: '0x52908400098527886E0F7030069857D2E4169EE7', estimatedParticipationAmount: '10' },
+    };
+    createDraftStore({ proxy: info.proxyUrl, sale: info.sale }).save({
+      userId: session.userId,
+      step: 'review',
+      answers,
+      files: {
+        documentIdFile: [{ key: documentIdFile, name: 'passport.jpg', size: 1, type: 'image/jpeg' }],
+        selfieFile: [{ key: selfieFile, name: 'selfie.png', size: 1, type: 'image/png' }],
+      },
+    });
+    // The proxy's answer when the provider cannot be reached (503 provider_unavailable), for the submission only.
+    const realFetch = window.fetch;
+    let refused = 0;
+    window.fetch = (input, init) => {
+      if (init?.method === 'POST' && String(input).endsWith('/kyc')) {
+        refused += 1;
+        const body = JSON.stringify({ error: { code: 'provider_unavailable', message: 'The KYC provider cannot be reached.' } });
+        return Promise.resolve(new Response(body, { status: 503, headers: { 'Content-Type': 'application/json', 'Retry-After': '5' } }));
+      }
+      return realFetch(input, init);
+    };
+    const events = recordEvents(document);
+    try {
+      const element = await mount({}, (kyc) => (kyc.token = session.token));
+      await stepShown(element, 'review');
+      for (const checkbox of root(element).querySelectorAll<HTMLInputElement>('input[type="checkbox"]')) checkbox.click();
+      await press(element, 'button[type="submit"]');
+      await until(() => root(element).querySelector('.failure') !== null, 8000, 'the failure message');
+      expect(refused).to.equal(1);
+      expect(element.currentStep).to.equal('review');
+      expect(root(element).querySelector('.failure')?.textContent).to.match(/cannot be reached.*try again in 5 seconds/i);
+      expect(events.find((event) => event.name === 'kyc-error')?.detail).to.deep.include({ code: 'provider_unavailable', retryable: true });
+      expect(createDraftStore({ proxy: info.proxyUrl, sale: info.sale }).load()?.answers).to.deep.include(answers);
+
+      window.fetch = realFetch;
+      await press(element, 'button[type="submit"]');
+      await stepShown(element, 'status');
+      expect(events.some((event) => event.name === 'kyc-submitted')).to.equal(true);
+    } finally {
+      window.fetch = realFetch;
+    }
+  });
+
   it('keeps the form and shows the proxy’s field errors when a submission is refused', async () => {
     const info = await backendInfo();
     const client = await testClient();
