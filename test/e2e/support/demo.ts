@@ -26,7 +26,8 @@ export interface DemoUrls {
 /** A demo started for one test file. */
 export interface RunningDemo {
   urls: DemoUrls;
-  process: DemoProcess;
+  /** The `npm start` child process (its output, for a failure's message). */
+  child: DemoProcess;
   /** Stop it (SIGTERM, then SIGKILL if it lingers) and remove its data folder; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -79,7 +80,7 @@ export async function startDemo(): Promise<RunningDemo> {
       proxy: urlAfter(stdout, 'KYC proxy'),
       sandbox: urlAfter(stdout, 'Sandbox provider API'),
     };
-    return { urls, process: child, stop };
+    return { urls, child, stop };
   } catch (error) {
     await stop();
     throw error;
