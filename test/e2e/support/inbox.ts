@@ -41,8 +41,3 @@ export async function waitForCode(inboxUrl: string, email: string, count = 1): P
     await sleep(100);
   }
 }
-
-/** How many mails `email` has received so far. */
-export async function mailCount(inboxUrl: string, email: string): Promise<number> {
-  return (await mailsTo(inboxUrl, email)).length;
-}
