@@ -363,11 +363,18 @@ describe('npm start: the whole demo on one machine', () => {
     });
     assert.equal(stream.status, 200);
     // Read the stream to its end in the background: the shutdown must end it, not wait for the client.
+    // The Ctrl-C waits for the first status event, so the stream is really under way when it comes.
+    let text = '';
+    let statusSeen: () => void = () => {};
+    const firstStatus = new Promise<void>((resolve) => (statusSeen = resolve));
     const streamText = (async () => {
-      let text = '';
-      for await (const chunk of stream.body as unknown as AsyncIterable<Uint8Array>) text += Buffer.from(chunk).toString('utf8');
+      for await (const chunk of stream.body as unknown as AsyncIterable<Uint8Array>) {
+        text += Buffer.from(chunk).toString('utf8');
+        if (text.includes('event: status')) statusSeen();
+      }
       return text;
     })();
+    await Promise.race([firstStatus, new Promise((resolve) => setTimeout(resolve, TIMEOUT_MS))]);
     demo.child.kill('SIGINT');
     const { code, signal } = await demo.exited(10_000);
     assert.match(await streamText, /event: status[\s\S]*retry: 1000/, 'the stream ended with a reconnect hint');
