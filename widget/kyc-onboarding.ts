@@ -30,7 +30,9 @@ type Phase = 'idle' | 'loading' | 'not-configured' | 'load-failed' | 'ready';
 
 /** The first of `tags` in `language` that Intl knows (`en-GB` for `en`), for dates and numbers. */
 function regionalTag(tags: readonly (string | null | undefined)[], language: string): string | undefined {
-  for (const tag of tags) {
+  // A tag with a region first: a page's bare `lang="en"` says nothing of how the investor writes dates.
+  const withRegion = tags.filter((tag) => typeof tag === 'string' && /[-_]/.test(tag));
+  for (const tag of [...withRegion, ...tags]) {
     if (typeof tag !== 'string' || tag.toLowerCase().split(/[-_]/)[0] !== language) continue;
     try {
       const [known] = Intl.DateTimeFormat.supportedLocalesOf(tag);
@@ -498,6 +500,8 @@ export class KycOnboarding extends LitElement {
     const previous = this.status;
     this.status = status;
     if (previous !== undefined && JSON.stringify(previous) === JSON.stringify(status)) return;
+    // The thanks for a submission give way to what the reviewer decided.
+    if (previous !== undefined && previous.state !== status.state) this.submittedJustNow = false;
     dispatchKycEvent(this, 'kyc-status-change', { status, previous });
     if (FINAL_STATES.has(status.state) && previous?.state !== status.state) {
       dispatchKycEvent(this, 'kyc-complete', { state: status.state as 'approved' | 'denied', status });
