@@ -15,6 +15,7 @@ import { format, formatList } from './i18n/format.js';
 import { ENGLISH, SUPPORTED_LOCALES, loadMessages, resolveLocale } from './i18n/locale.js';
 import type { LocaleCatalog, Messages } from './i18n/messages.js';
 import { applyOverrides, type MessageOverrides } from './i18n/overrides.js';
+import { isEmailAddress } from '../proxy/contract/email-address.js';
 import { isKycField } from '../proxy/contract/kyc-fields.js';
 import { renderCodeStep } from './steps/code-step.js';
 import { renderEmailStep } from './steps/email-step.js';
@@ -339,7 +340,7 @@ export class KycOnboarding extends LitElement {
     const email = this.email.trim();
     this.signInError = undefined;
     this.failure = undefined;
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+    if (!isEmailAddress(email)) {
       this.signInError = { field: 'email', rule: 'format' };
       this.#pendingFocus = 'email';
       return;
@@ -645,7 +646,7 @@ export class KycOnboarding extends LitElement {
       if (isApiError(error, CLIENT_ERROR_CODES.aborted) || isApiError(error, CLIENT_ERROR_CODES.reauthNeeded)) return;
       const fieldProblems = isApiError(error) ? error.fields.filter((problem) => problem.field !== '') : [];
       if (fieldProblems.length > 0) {
-        form.showProblems(fieldProblems.map((problem) => ({ ...problem, field: problem.field })));
+        form.showProblems(fieldProblems);
         this.#showProblems(fieldProblems);
       } else this.#fail(error);
     } finally {

@@ -20,14 +20,13 @@ import { MailError } from '../mail.js';
 import type { ProxyDeps, SaleServices } from '../proxy-deps.js';
 import { checkRateLimit } from '../rate-limit.js';
 import { TokenError } from '../session/token-error.js';
+import { EMAIL_ADDRESS, MAX_EMAIL_LENGTH } from '../contract/email-address.js';
 
-/** A pragmatic address check: one @, a dot in the domain, no spaces; the code mail is the real proof. */
-const EMAIL = /^[^\s@<>()[\]\\,;:"]{1,64}@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]{2,}$/;
 const HOUR_MS = 3600_000;
 
 function readEmail(body: Record<string, unknown>): string {
-  const email = requiredString(body, 'email', 254);
-  if (!EMAIL.test(email)) {
+  const email = requiredString(body, 'email', MAX_EMAIL_LENGTH);
+  if (!EMAIL_ADDRESS.test(email)) {
     const message = 'email must be an email address like name@example.com.';
     throw invalidField('email', 'format', message);
   }
