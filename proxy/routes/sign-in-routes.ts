@@ -8,11 +8,12 @@
  * - `POST /v1/sales/:sale/host-sessions` (integrator key): the sale's backend vouches for an email it
  *   has verified itself and receives a widget token for it (host-authenticated mode).
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { normalizeEmail } from '../codes.js';
 import { ApiError, invalidField } from '../http/api-error.js';
+import { requireIntegratorKey } from '../http/integrator-key.js';
 import { providerFailure } from '../http/provider-failure.js';
 import { jsonObjectBody, requiredString } from '../http/request-body.js';
 import { callerOrigin, requireSession, saleOf, unauthorized } from '../http/widget-session.js';
@@ -54,16 +55,6 @@ async function issueSession(deps: ProxyDeps, sale: SaleServices, origin: string,
   }
   const issued = await sale.tokens.issue({ sale: sale.config.id, origin, userId: String(userId) });
   return { ...issued, userId: String(userId) };
-}
-
-/** Constant-time check of an integrator key against the sale's keys (compared as SHA-256 digests). */
-function integratorKeyMatches(sale: SaleServices, presented: string): boolean {
-  const digest = createHash('sha256').update(presented).digest();
-  let match = false;
-  for (const key of sale.config.integratorKeys) {
-    if (timingSafeEqual(digest, createHash('sha256').update(key.reveal()).digest())) match = true;
-  }
-  return match;
 }
 
 /** Add the sign-in routes to `router`. */
@@ -149,11 +140,7 @@ export function addSignInRoutes(router: Router, deps: ProxyDeps): void {
 
   router.post('/v1/sales/:sale/host-sessions', async (ctx: Context) => {
     const sale = saleOf(ctx, deps);
-    const header = ctx.get('Authorization');
-    const presented = /^Bearer ([\x21-\x7e]{16,512})$/.exec(header)?.[1];
-    if (sale.config.integratorKeys.length === 0 || presented === undefined || !integratorKeyMatches(sale, presented)) {
-      throw new ApiError(401, 'unauthorized', 'A valid integrator key is required: send it as "Authorization: Bearer <key>".', { headers: { 'WWW-Authenticate': 'Bearer' } });
-    }
+    requireIntegratorKey(ctx, sale);
     const body = jsonObjectBody(ctx);
     const email = readEmail(body);
     const originText = body['origin'] === undefined ? sale.config.origins[0] : requiredString(body, 'origin', 300);
