@@ -37,6 +37,20 @@ export interface SaleConfig {
   /** Checkboxes to tick before submitting; send `{ [id]: true }`. */
   confirmations: { id: string; label: string; url?: string }[];
   codes: { resendAfterSeconds: number; expiresInSeconds: number };
+  /**
+   * Proof of wallet ownership (issue 8): whether the investor may, or must, sign a message with their
+   * wallet to prove they control the address; the chain the message names; whether an address may still
+   * be typed by hand (unproven). Absent from an older proxy: read as `proof: 'off'`.
+   */
+  wallet?: SaleWalletConfig;
+}
+
+/** How a sale treats proof of wallet ownership (`SaleConfig.wallet`). */
+export interface SaleWalletConfig {
+  proof: 'off' | 'optional' | 'required';
+  /** The chain id the signed message names (1: Ethereum mainnet). */
+  chainId: number;
+  allowTypedAddress: boolean;
 }
 
 /** `POST /v1/sales/:sale/codes` (202). */
@@ -118,4 +132,25 @@ export interface CheckedAddress {
   /** The EIP-55 checksummed address to submit. */
   address: string;
   wasChecksummed: boolean;
+}
+
+/** `POST /v1/sales/:sale/wallet/challenges` (201): the Sign-In with Ethereum message to sign. */
+export interface WalletChallenge {
+  /** The whole EIP-4361 text the wallet signs, as the proxy built it: shown to the investor first. */
+  message: string;
+  nonce: string;
+  /** ISO-8601. */
+  issuedAt: string;
+  /** ISO-8601 (10 minutes after `issuedAt`). */
+  expiresAt: string;
+}
+
+/** A proven address: `POST …/wallet/proofs` (201) and each entry of `GET …/wallet/proofs`. */
+export interface WalletProof {
+  /** EIP-55 checksummed. */
+  address: string;
+  /** Recovered from a `personal_sign` signature, or checked by the smart-contract wallet (EIP-1271). */
+  method: 'eip191' | 'eip1271';
+  /** ISO-8601. */
+  provenAt: string;
 }
