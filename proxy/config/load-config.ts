@@ -121,6 +121,7 @@ function saleFromEnv(env: NodeJS.ProcessEnv, problems: ConfigProblems): Json {
   };
   const webhookSecret = secretReference('WEBHOOK_SECRET');
   const integratorKey = secretReference('INTEGRATOR_KEY');
+  const wallet = walletFromEnv(env, secretReference('SALE_WALLET_RPC_URL'));
   return {
     id: env['SALE_ID'] ?? 'sale',
     ...(env['SALE_NAME'] ? { name: env['SALE_NAME'] } : {}),
@@ -134,6 +135,25 @@ function saleFromEnv(env: NodeJS.ProcessEnv, problems: ConfigProblems): Json {
     },
     ...(integratorKey !== undefined ? { integratorKeys: [integratorKey] } : {}),
     ...(env['MAIL_FROM'] ? { mail: { from: env['MAIL_FROM'] } } : {}),
+    ...(wallet !== undefined ? { wallet } : {}),
+  };
+}
+
+/**
+ * The single sale's `wallet` settings from `SALE_WALLET_*`, or undefined when none is set. Values are
+ * passed on in the config file's types where they parse (a number, a boolean), and as typed otherwise, so
+ * the sale's parser reports them in one place.
+ */
+function walletFromEnv(env: NodeJS.ProcessEnv, rpcUrl: unknown): Json | undefined {
+  const proof = env['SALE_WALLET_PROOF'];
+  const chainId = env['SALE_WALLET_CHAIN_ID'];
+  const allowTyped = env['SALE_WALLET_ALLOW_TYPED_ADDRESS'];
+  if (!proof && !chainId && !allowTyped && rpcUrl === undefined) return undefined;
+  return {
+    ...(proof ? { proof } : {}),
+    ...(chainId ? { chainId: /^\d{1,15}$/.test(chainId) ? Number(chainId) : chainId } : {}),
+    ...(allowTyped ? { allowTypedAddress: allowTyped === 'true' ? true : allowTyped === 'false' ? false : allowTyped } : {}),
+    ...(rpcUrl !== undefined ? { rpcUrl } : {}),
   };
 }
 

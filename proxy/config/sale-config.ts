@@ -72,6 +72,26 @@ export interface SaleConfig {
   /** Locales the widget may use, first is the default. */
   locales: string[];
   confirmations: Confirmation[];
+  /** Proof of wallet ownership (Sign-In with Ethereum) for the submitted Ethereum address. */
+  wallet: WalletSettings;
+}
+
+/** How a sale asks investors to prove they control the Ethereum address they submit. */
+export interface WalletSettings {
+  /**
+   * `off`: no proof offered (the address is typed); `optional`: offered, a typed address is kept as
+   * unproven; `required`: a submission's address must be proven by this investor.
+   */
+  proof: 'off' | 'optional' | 'required';
+  /** The EIP-155 chain id the signed message names (and the EIP-1271 check runs on). */
+  chainId: number;
+  /**
+   * A JSON-RPC endpoint (http/https) of that chain, to check smart-contract wallets (EIP-1271). A
+   * secret: such URLs often carry an API key, so it is never logged nor returned.
+   */
+  rpcUrl?: Secret;
+  /** Whether the investor may type an address instead of proving one (the widget marks it unproven). */
+  allowTypedAddress: boolean;
 }
 
 const SALE_ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
@@ -91,7 +111,7 @@ function isObject(value: unknown): value is Json {
  */
 const WIDGET_LOCALES = ['en', 'de', 'es', 'fr', 'ja', 'ar'] as const;
 
-const SALE_KEYS = ['id', 'name', 'provider', 'origins', 'fields', 'countries', 'residenceProofNationalities', 'maxInvestorProofs', 'webhook', 'mail', 'tokenLifetimeSeconds', 'integratorKeys', 'locales', 'confirmations'];
+const SALE_KEYS = ['id', 'name', 'provider', 'origins', 'fields', 'countries', 'residenceProofNationalities', 'maxInvestorProofs', 'webhook', 'mail', 'tokenLifetimeSeconds', 'integratorKeys', 'locales', 'confirmations', 'wallet'];
 const PROVIDER_KEYS = ['url', 'apiKey', 'apiSecret', 'timeoutMs'];
 const FIELDS_KEYS = ['optional', 'required'];
 const COUNTRIES_KEYS = ['participating', 'blocked'];
@@ -99,6 +119,8 @@ const WEBHOOK_KEYS = ['secrets', 'registeredUrl', 'forward'];
 const FORWARD_KEYS = ['url', 'secret'];
 const MAIL_KEYS = ['from', 'subject', 'text', 'html'];
 const CONFIRMATION_KEYS = ['id', 'label', 'url'];
+const WALLET_KEYS = ['proof', 'chainId', 'rpcUrl', 'allowTypedAddress'];
+const WALLET_PROOF_MODES = ['off', 'optional', 'required'] as const;
 
 /** An optional object-valued key (`countries`, `webhook`, …): `{}` when absent, a problem when not an object. */
 function section(value: unknown, where: string, known: readonly string[], problems: ConfigProblems): Json {
@@ -228,6 +250,43 @@ function parseConfirmations(value: unknown, where: string, problems: ConfigProbl
   });
 }
 
+function parseWallet(value: unknown, where: string, env: NodeJS.ProcessEnv, problems: ConfigProblems): WalletSettings {
+  const wallet = section(value, where, WALLET_KEYS, problems);
+  const proofRaw = wallet['proof'] ?? 'optional';
+  const proof = WALLET_PROOF_MODES.find((mode) => mode === proofRaw);
+  if (proof === undefined) problems.add(`${where}.proof`, `must be one of ${WALLET_PROOF_MODES.join(', ')}`);
+  const chainId = wallet['chainId'] ?? 1;
+  if (typeof chainId !== 'number' || !Number.isSafeInteger(chainId) || chainId < 1) problems.add(`${where}.chainId`, 'must be a positive integer (an EIP-155 chain id, 1 for Ethereum mainnet)');
+  const allowTypedAddress = wallet['allowTypedAddress'] ?? true;
+  if (typeof allowTypedAddress !== 'boolean') problems.add(`${where}.allowTypedAddress`, 'must be true or false');
+  else if (!allowTypedAddress && proof === 'off') problems.add(`${where}.allowTypedAddress`, 'must be true when proof is "off" (there is no other way to give an address)');
+  let rpcUrl: Secret | undefined;
+  if (wallet['rpcUrl'] !== undefined) {
+    rpcUrl = secretFromConfig(wallet['rpcUrl'], `${where}.rpcUrl`, env, problems);
+    // Never quoted: an RPC URL often carries an API key.
+    if (rpcUrl !== undefined && !isPlainHttpUrl(rpcUrl.reveal())) {
+      problems.add(`${where}.rpcUrl`, 'must be an http(s) URL without user or password in it (put an API key in the path or query, as the RPC provider documents)');
+      rpcUrl = undefined;
+    }
+  }
+  return {
+    proof: proof ?? 'optional',
+    chainId: typeof chainId === 'number' ? chainId : 1,
+    ...(rpcUrl === undefined ? {} : { rpcUrl }),
+    allowTypedAddress: typeof allowTypedAddress === 'boolean' ? allowTypedAddress : true,
+  };
+}
+
+/** Whether `text` is an http(s) URL without credentials (fetch refuses those). */
+function isPlainHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '' && url.password === '';
+  } catch {
+    return false;
+  }
+}
+
 /** Parse one sale from the JSON config. Problems go to `problems`; the result is only used if none. */
 export function parseSale(raw: unknown, where: string, env: NodeJS.ProcessEnv, problems: ConfigProblems): SaleConfig | undefined {
   if (!isObject(raw)) {
@@ -311,11 +370,15 @@ export function parseSale(raw: unknown, where: string, env: NodeJS.ProcessEnv, p
     integratorKeys: secretList(raw['integratorKeys'], `${where}.integratorKeys`, env, problems),
     locales,
     confirmations: parseConfirmations(raw['confirmations'], `${where}.confirmations`, problems),
+    wallet: parseWallet(raw['wallet'], `${where}.wallet`, env, problems),
   };
   const { subject, text, html } = sale.mail;
   if ((subject === undefined) !== (text === undefined)) problems.add(`${where}.mail`, 'a template needs both "subject" and "text"');
   if (subject !== undefined && text !== undefined) {
     for (const problem of codeTemplateProblems({ subject, text, ...(html !== undefined ? { html } : {}) })) problems.add(`${where}.mail`, problem);
+  }
+  if (sale.wallet.proof === 'required' && !sale.fields.required.includes('ethereumAddress')) {
+    problems.add(`${where}.wallet.proof`, 'is "required" but the sale does not collect and require the Ethereum address (add "ethereumAddress" to fields.optional)');
   }
   if (sale.fields.collected.includes('investorProofFiles') && maxInvestorProofs === 0) {
     problems.add(`${where}.maxInvestorProofs`, 'is 0 but the investor proof field is collected');

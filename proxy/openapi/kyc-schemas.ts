@@ -77,7 +77,7 @@ export const KYC_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
   SaleConfig: {
     type: 'object',
     description: 'What the widget needs to draw the sale\'s form before anyone signs in. Nothing secret.',
-    required: ['sale', 'locales', 'fields', 'rules', 'countries', 'nationalities', 'uploads', 'confirmations', 'codes'],
+    required: ['sale', 'locales', 'fields', 'rules', 'countries', 'nationalities', 'uploads', 'confirmations', 'codes', 'wallet'],
     additionalProperties: false,
     properties: {
       sale: {
@@ -141,6 +141,17 @@ export const KYC_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
         required: ['resendAfterSeconds', 'expiresInSeconds'],
         additionalProperties: false,
         properties: { resendAfterSeconds: { type: 'integer', minimum: 0 }, expiresInSeconds: { type: 'integer', minimum: 1 } },
+      },
+      wallet: {
+        type: 'object',
+        description: 'Proof of wallet ownership (Sign-In with Ethereum): `off` (the address is typed), `optional` (offered; a typed address stays unproven) or `required` (the submitted address must be proven with `createWalletChallenge` and `proveWallet`); the EIP-155 chain id the signed message must name; whether typing an address is allowed.',
+        required: ['proof', 'chainId', 'allowTypedAddress'],
+        additionalProperties: false,
+        properties: {
+          proof: { type: 'string', enum: ['off', 'optional', 'required'] },
+          chainId: { type: 'integer', minimum: 1 },
+          allowTypedAddress: { type: 'boolean' },
+        },
       },
     },
   },
