@@ -10,7 +10,8 @@
  * Concurrent calls share one renewal.
  *
  * The token's `exp` is read from its payload without verifying it: only the proxy verifies tokens; the
- * keeper needs the time, not trust.
+ * keeper needs the time, not trust. A device whose clock runs minutes ahead (common on phones) would see
+ * every fresh token as already expired; the keeper then measures time from the token's own `iat`.
  */
 import { ApiError, CLIENT_ERROR_CODES, isApiError } from './api-error.js';
 import type { ProxyClient } from './proxy-client.js';
@@ -114,6 +115,9 @@ export function createSessionKeeper(options: SessionKeeperOptions): SessionKeepe
   let renewing: Promise<KeptSession> | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let disposed = false;
+  /** Added to the device's clock to get the proxy's, when the device's is found wrong (see `learnClock`). */
+  let clockOffsetMs = 0;
+  const proxyNow = (): number => now() + clockOffsetMs;
 
   /** When to refresh: `aheadSeconds` before expiry, but never earlier than half the token's lifetime. */
   function refreshAtMs(kept: KeptSession): number | undefined {
@@ -123,7 +127,19 @@ export function createSessionKeeper(options: SessionKeeperOptions): SessionKeepe
   }
 
   function stillValid(kept: KeptSession): boolean {
-    return kept.expiresAt === undefined || kept.expiresAt * 1000 > now();
+    return kept.expiresAt === undefined || kept.expiresAt * 1000 > proxyNow();
+  }
+
+  /**
+   * A token just received cannot be due for refresh already: if the device's clock says it is, that
+   * clock is wrong (set ahead, or a different time zone set as local time), and the keeper counts from
+   * the token's `iat` instead. A correct clock is trusted as it is: a host page may hand over a token
+   * issued a while ago.
+   */
+  function learnClock(kept: KeptSession): void {
+    clockOffsetMs = 0;
+    const at = refreshAtMs(kept);
+    if (kept.issuedAt !== undefined && at !== undefined && now() >= at) clockOffsetMs = kept.issuedAt * 1000 - now();
   }
 
   function schedule(delayMs: number): void {
@@ -141,13 +157,14 @@ export function createSessionKeeper(options: SessionKeeperOptions): SessionKeepe
 
   function hold(next: KeptSession | undefined): void {
     session = next;
+    if (next !== undefined) learnClock(next);
     options.onTokenChange?.(next);
     const at = next === undefined ? undefined : refreshAtMs(next);
     if (at === undefined) {
       if (timer !== undefined) clearTimeout(timer);
       timer = undefined;
     } else {
-      schedule(at - now());
+      schedule(at - proxyNow());
     }
   }
 
@@ -200,7 +217,7 @@ export function createSessionKeeper(options: SessionKeeperOptions): SessionKeepe
     const current = session;
     if (current === undefined) return (await renewShared()).token;
     const at = refreshAtMs(current);
-    if (at !== undefined && now() >= at) {
+    if (at !== undefined && proxyNow() >= at) {
       try {
         return (await renewShared()).token;
       } catch (error) {

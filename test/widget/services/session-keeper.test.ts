@@ -66,9 +66,11 @@ describe('session keeper against the real proxy', () => {
     const recorder = recordingFetch();
     const client = await testClient({ fetch: recorder.fetch });
     const session = await signIn(await testClient());
-    // The keeper's clock says the token has 30 s left: inside the 60 s refresh window.
-    const keeper = createSessionKeeper({ client, autoRefresh: false, now: () => (session.expiresAt - 30) * 1000 });
+    let nowMs = Date.now();
+    const keeper = createSessionKeeper({ client, autoRefresh: false, now: () => nowMs });
     keeper.set(session);
+    // Time passes: the token has 30 s left, inside the 60 s refresh window.
+    nowMs = (session.expiresAt - 30) * 1000;
     const states = await Promise.all([1, 2, 3].map(() => keeper.authorized((token) => client.status(token))));
     expect(states.map((status) => status.state)).to.deep.equal(['not_submitted', 'not_submitted', 'not_submitted']);
     expect(recorder.calls.filter((call) => call.path === '/sessions/refresh')).to.have.length(1);
@@ -137,14 +139,38 @@ describe('session keeper against the real proxy', () => {
     keeper.dispose();
   });
 
+  it('works on a device whose clock is 20 minutes ahead: tokens are timed from their own iat', async () => {
+    const recorder = recordingFetch();
+    const client = await testClient({ fetch: recorder.fetch });
+    const session = await signIn(await testClient());
+    const reports: ApiError[] = [];
+    // Past the token's expiry (at most 15 minutes) on the device's clock from the start.
+    const keeper = createSessionKeeper({ client, autoRefresh: false, now: () => Date.now() + 20 * 60_000, onReauthNeeded: (error) => reports.push(error) });
+    keeper.set(session);
+    expect((await keeper.authorized((token) => client.status(token))).state).to.equal('not_submitted');
+    expect((await keeper.authorized((token) => client.status(token))).state).to.equal('not_submitted');
+    // No refresh storm and no reauth: the token is used as the fresh token it is.
+    expect(recorder.calls.map((call) => call.path)).to.deep.equal(['/kyc', '/kyc']);
+    expect(recorder.calls.every((call) => call.token === session.token)).to.equal(true);
+    expect(reports).to.have.length(0);
+    // A refreshed token is timed the same way.
+    await keeper.renew();
+    expect((await keeper.authorized((token) => client.status(token))).state).to.equal('not_submitted');
+    expect(recorder.calls.map((call) => call.path)).to.deep.equal(['/kyc', '/kyc', '/sessions/refresh', '/kyc']);
+    expect(reports).to.have.length(0);
+    keeper.dispose();
+  });
+
   it('passes a network failure through without dropping the session', async () => {
     const client = await testClient();
     const session = await signIn(client);
     const reports: ApiError[] = [];
     const offline: typeof fetch = () => Promise.reject(new TypeError('Failed to fetch'));
     const offlineClient = await testClient({ fetch: offline });
-    const keeper = createSessionKeeper({ client: offlineClient, autoRefresh: false, now: () => (session.expiresAt - 30) * 1000, onReauthNeeded: (error) => reports.push(error) });
+    let nowMs = Date.now();
+    const keeper = createSessionKeeper({ client: offlineClient, autoRefresh: false, now: () => nowMs, onReauthNeeded: (error) => reports.push(error) });
     keeper.set(session);
+    nowMs = (session.expiresAt - 30) * 1000;
     const failure = await rejection(keeper.authorized((token) => offlineClient.status(token)));
     expect(failure.code).to.equal('network_error');
     expect(keeper.session?.token).to.equal(session.token);
