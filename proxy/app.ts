@@ -11,6 +11,7 @@ import { requestContext } from './http/request-context.js';
 import { saleCors } from './http/sale-cors.js';
 import { securityHeaders } from './http/security-headers.js';
 import type { ProxyDeps } from './proxy-deps.js';
+import { addAllowlistRoute } from './routes/allowlist-route.js';
 import { addEthereumRoute } from './routes/ethereum-route.js';
 import { addKycRoutes } from './routes/kyc-routes.js';
 import { addOpenApiRoute } from './routes/openapi-route.js';
@@ -57,6 +58,7 @@ export function createApp(deps: ProxyDeps, options: AppOptions = {}): Koa {
   addStatusStreamRoute(router, deps, options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs });
   addEthereumRoute(router, deps);
   addWebhookRoute(router, deps);
+  addAllowlistRoute(router, deps);
 
   app.use(requestContext(deps.logger));
   app.use(deps.metrics.middleware());

@@ -4,6 +4,7 @@
  * Served at `/openapi.json`, and used by the tests to check every answer the routes give
  * (`test/proxy/support/openapi-check.ts`), so the document cannot drift from the code unnoticed.
  */
+import { ALLOWLIST_PATHS, ALLOWLIST_SCHEMAS } from './allowlist-paths.js';
 import { HEADERS, PARAMETERS } from './responses.js';
 import { ETHEREUM_SCHEMAS, KYC_PATHS, SALE_CONFIG_PATHS } from './kyc-paths.js';
 import { KYC_SCHEMAS } from './kyc-schemas.js';
@@ -17,7 +18,7 @@ const DESCRIPTION = [
   'The signing proxy between the `<kyc-onboarding>` widget and an OST KYC API v2 provider. It holds the provider\'s API key and secret, proves investors\' emails with one-time codes, issues short-lived widget tokens, signs every provider call, and turns the provider\'s webhooks into a live status stream.',
   '',
   '- **Widget routes** (`/v1/sales/{sale}/…`) are called by the widget from the sale\'s pages: the `Origin` must be one of the sale\'s origins (CORS is granted to those only), and routes about an investor need a widget token as `Authorization: Bearer <token>`, bound to the sale, the origin and the investor. Tokens never travel in URLs.',
-  '- **Integrator routes** are for the sale\'s backend: host sessions (with an integrator key) and the public keys of widget tokens.',
+  '- **Integrator routes** are for the sale\'s backend: host sessions and the allowlist export (with an integrator key) and the public keys of widget tokens.',
   '- **Provider webhooks** carry their signature in the form body.',
   '',
   'Browsers\' CORS preflights are answered for the sale\'s origins on the widget routes. Bodies are JSON (`application/json`, UTF-8) except the webhooks (form), the status stream (`text/event-stream`) and the metrics (text). Every error is `{ "error": { "code", "message", "fields"? } }` (`ErrorBody`): act on `code`, show `message`, point at `fields`. 5xx answers mean "try again later; nothing entered was lost" and never carry internals. Every answer has an `X-Request-Id` header. Unknown paths answer 404 `not_found`.',
@@ -43,9 +44,9 @@ export function openApiDocument(serverUrl: string): OpenApiDocument {
       { name: 'operations', description: 'Probes, metrics and this document, for whoever runs the proxy.' },
     ],
     // In the order an integrator meets them: the widget's journey, then the servers' routes.
-    paths: { ...SALE_CONFIG_PATHS, ...SIGN_IN_PATHS, ...KYC_PATHS, ...WEBHOOK_PATHS, ...OPERATIONS_PATHS },
+    paths: { ...SALE_CONFIG_PATHS, ...SIGN_IN_PATHS, ...KYC_PATHS, ...ALLOWLIST_PATHS, ...WEBHOOK_PATHS, ...OPERATIONS_PATHS },
     components: {
-      schemas: { ...SHARED_SCHEMAS, ...KYC_SCHEMAS, ...SIGN_IN_SCHEMAS, ...ETHEREUM_SCHEMAS, ...WEBHOOK_SCHEMAS },
+      schemas: { ...SHARED_SCHEMAS, ...KYC_SCHEMAS, ...SIGN_IN_SCHEMAS, ...ETHEREUM_SCHEMAS, ...ALLOWLIST_SCHEMAS, ...WEBHOOK_SCHEMAS },
       parameters: PARAMETERS,
       headers: HEADERS,
       securitySchemes: {
