@@ -38,7 +38,7 @@ export interface AllowlistFile {
  * Export the allowlist of `sale`, with the proof records kept in `store`.
  * @throws ProviderError when the provider cannot answer; RedisStoreError when the store cannot.
  */
-export async function exportAllowlist(sale: SaleServices, store: SharedStore, options: ExportOptions = {}): Promise<AllowlistDocument> {
+export async function exportAllowlist(sale: Pick<SaleServices, 'config' | 'provider'>, store: SharedStore, options: ExportOptions = {}): Promise<AllowlistDocument> {
   const provenOnly = options.provenOnly ?? false;
   const gathered = await gatherAllowlistInvestors({
     sale: sale.config.id,
