@@ -20,6 +20,7 @@ import { addSaleConfigRoute } from './routes/sale-config-route.js';
 import { addSignInRoutes } from './routes/sign-in-routes.js';
 import { addStatusStreamRoute } from './routes/status-stream-route.js';
 import { addUploadRoutes } from './routes/upload-routes.js';
+import { addWalletRoutes } from './routes/wallet-routes.js';
 import { addWebhookRoute } from './routes/webhook-route.js';
 
 /** Options of {@link createApp}. */
@@ -57,6 +58,7 @@ export function createApp(deps: ProxyDeps, options: AppOptions = {}): Koa {
   addKycRoutes(router, deps);
   addStatusStreamRoute(router, deps, options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs });
   addEthereumRoute(router, deps);
+  addWalletRoutes(router, deps);
   addWebhookRoute(router, deps);
   addAllowlistRoute(router, deps);
 

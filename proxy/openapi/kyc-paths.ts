@@ -111,6 +111,7 @@ export const KYC_PATHS: Readonly<Record<string, PathItemObject>> = {
           ...WIDGET_TOKEN,
           ...JSON_BODY,
           { status: 400, code: 'invalid_submission', when: 'answers need attention (every problem in `fields`, by KYC field, `confirmations.<id>`, or `submission`), a file was not uploaded in this session (rule `file_not_found`), or the provider refused answers.' },
+          { status: 400, code: 'wallet_proof_required', when: 'the sale requires proof of wallet ownership and this investor has not proven the submitted Ethereum address (`fields[0].field`: `ethereum_address`): prove it with `createWalletChallenge` and `proveWallet`, then submit again.' },
           { status: 404, code: 'investor_not_found', when: 'the investor no longer exists at the provider: sign in again.' },
           { status: 409, code: 'submission_in_progress', when: 'another submission of this investor is being sent.', retryAfter: true },
           { status: 409, code: 'kyc_closed', when: 'the case is already decided and cannot be changed.' },

@@ -12,6 +12,7 @@ import type { OpenApiDocument } from './openapi-types.js';
 import { OPERATIONS_PATHS } from './operations-paths.js';
 import { SHARED_SCHEMAS } from './schemas.js';
 import { SIGN_IN_PATHS, SIGN_IN_SCHEMAS } from './sign-in-paths.js';
+import { WALLET_PATHS, WALLET_SCHEMAS } from './wallet-paths.js';
 import { WEBHOOK_PATHS, WEBHOOK_SCHEMAS } from './webhook-path.js';
 
 const DESCRIPTION = [
@@ -44,9 +45,9 @@ export function openApiDocument(serverUrl: string): OpenApiDocument {
       { name: 'operations', description: 'Probes, metrics and this document, for whoever runs the proxy.' },
     ],
     // In the order an integrator meets them: the widget's journey, then the servers' routes.
-    paths: { ...SALE_CONFIG_PATHS, ...SIGN_IN_PATHS, ...KYC_PATHS, ...ALLOWLIST_PATHS, ...WEBHOOK_PATHS, ...OPERATIONS_PATHS },
+    paths: { ...SALE_CONFIG_PATHS, ...SIGN_IN_PATHS, ...WALLET_PATHS, ...KYC_PATHS, ...ALLOWLIST_PATHS, ...WEBHOOK_PATHS, ...OPERATIONS_PATHS },
     components: {
-      schemas: { ...SHARED_SCHEMAS, ...KYC_SCHEMAS, ...SIGN_IN_SCHEMAS, ...ETHEREUM_SCHEMAS, ...ALLOWLIST_SCHEMAS, ...WEBHOOK_SCHEMAS },
+      schemas: { ...SHARED_SCHEMAS, ...KYC_SCHEMAS, ...SIGN_IN_SCHEMAS, ...ETHEREUM_SCHEMAS, ...WALLET_SCHEMAS, ...ALLOWLIST_SCHEMAS, ...WEBHOOK_SCHEMAS },
       parameters: PARAMETERS,
       headers: HEADERS,
       securitySchemes: {

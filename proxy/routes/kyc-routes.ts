@@ -27,6 +27,7 @@ import { toQuery } from '../ost-query.js';
 import type { ProxyDeps } from '../proxy-deps.js';
 import { investorStatus, type InvestorStatus } from '../status/investor-status.js';
 import { refreshStatus } from '../status/provider-status.js';
+import { walletProofRecords } from '../wallet/wallet-proof-records.js';
 import { uploadKeysOf } from './upload-routes.js';
 
 /** Our field errors as the HTTP body's `fields` (a whole-form error is reported on `submission`). */
@@ -152,6 +153,8 @@ function resentStatus(sent: SentSubmission | undefined, digest: string, kyc: Pro
 
 /** Add the KYC routes to `router`. */
 export function addKycRoutes(router: Router, deps: ProxyDeps): void {
+  const walletProofs = walletProofRecords(deps.store);
+
   router.post('/v1/sales/:sale/kyc', async (ctx: Context) => {
     const session = await requireSession(ctx, deps);
     const sale = session.sale.config;
@@ -166,6 +169,16 @@ export function addKycRoutes(router: Router, deps: ProxyDeps): void {
     }
     if (!checked.ok || problems.length > 0) {
       throw new ApiError(400, 'invalid_submission', 'Some answers need attention before the submission can be sent.', { fields: problems });
+    }
+
+    // A sale that requires proof of wallet ownership takes only an address this investor proved.
+    const address = checked.value.ethereumAddress;
+    if (sale.wallet.proof === 'required' && address !== undefined) {
+      const proven = await walletProofs.provenFor(sale.id, session.userId);
+      if (!proven.some((proof) => proof.address.toLowerCase() === address.toLowerCase())) {
+        const message = 'Please prove with your wallet that you control this Ethereum address.';
+        throw new ApiError(400, 'wallet_proof_required', message, { fields: [{ field: 'ethereum_address', rule: 'wallet_proof_required', message }] });
+      }
     }
 
     // Each file must have been uploaded by this investor: in this proxy's record of the keys it handed
@@ -220,6 +233,10 @@ export function addKycRoutes(router: Router, deps: ProxyDeps): void {
       throw providerFailure(error);
     } finally {
       await deps.store.delete(lock);
+    }
+    // Kept with the submission for the sale's auditors (none when the address was typed, unproven).
+    if (sale.wallet.proof !== 'off' && address !== undefined) {
+      await walletProofs.recordSubmitted(sale.id, session.userId, address, new Date(deps.now()).toISOString());
     }
     await deps.statusHub.publish(sale.id, String(session.userId), status);
     ctx.status = 201;

@@ -39,6 +39,8 @@ export function addSaleConfigRoute(router: Router, deps: ProxyDeps): void {
       uploads: { contentTypes: UPLOAD_CONTENT_TYPES, minBytes: UPLOAD_MIN_BYTES, maxBytes: UPLOAD_MAX_BYTES, maxInvestorProofs: sale.maxInvestorProofs },
       confirmations: sale.confirmations,
       codes: { resendAfterSeconds: deps.config.codes.resendCooldownSeconds, expiresInSeconds: deps.config.codes.ttlSeconds },
+      // Never the RPC URL: it may carry the sale's API key.
+      wallet: { proof: sale.wallet.proof, chainId: sale.wallet.chainId, allowTypedAddress: sale.wallet.allowTypedAddress },
     };
   });
 }
