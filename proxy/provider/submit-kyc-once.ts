@@ -10,8 +10,13 @@
  * 3. if the answer is lost in a way that means the provider may have processed it (a timeout, a
  *    connection dropped after sending, a 5xx, a garbled answer: `maybeProcessed`), read the case again.
  *    If `submission_count` went up, the submission landed: succeed with the case as read, without
- *    resending. Otherwise it did not land: send once more, and check the same way if that answer is
- *    lost too.
+ *    resending. Otherwise, when the failure is over (the provider answered, or the connection is gone),
+ *    it did not land: send once more, and check the same way if that answer is lost too.
+ *
+ * A timeout is different: the request may still be on its way (held by a congested network or a queue
+ * in front of the provider) and land after the read, so a resend could make it two submissions. It is
+ * never resent here; its error is thrown, and the investor's retry (seconds later) checks the case
+ * again before sending (the KYC route recognises a resend of the same answers).
  *
  * A refusal (4xx) or a failure before connecting is final or already retried by the call itself.
  * If the case cannot be read afterwards, the outcome is unknown and the submit's own error is thrown.
@@ -67,6 +72,8 @@ export async function submitKycOnce(cases: KycCases, userId: number, fields: Kyc
       throw lostAnswer;
     }
     if (after !== undefined && after.submission_count > countBefore) return { kyc: after, sends, confirmedByReading: true };
+    // Not landed yet, but a timed-out request may still arrive (see the module comment).
+    if (lostAnswer.kind === 'timeout') throw lostAnswer;
   }
   throw lostAnswer;
 }
