@@ -37,6 +37,8 @@ export interface SeenRequest {
   fault: Fault['kind'];
   /** The status answered (undefined while pending, or when no answer was given). */
   status?: number;
+  /** The request body as text, with the `keepBodies` option. */
+  body?: string;
 }
 
 /** A rule: which requests get the fault, and how many times. */
@@ -78,6 +80,8 @@ export interface FaultProxyOptions {
    * `Origin`, so a browser can read them as it would read S3's own error answers.
    */
   cors?: boolean;
+  /** Keep every request's body in {@link SeenRequest.body} (to replay it later). */
+  keepBodies?: boolean;
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -89,9 +93,12 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-/** Start a fault proxy in front of `target` (an origin such as `http://127.0.0.1:4010`). */
-export async function startFaultProxy(target: string, options: FaultProxyOptions = {}): Promise<FaultProxy> {
-  const upstream = new URL(target);
+/**
+ * Start a fault proxy in front of `target`, an origin such as `http://127.0.0.1:4010`, or a function
+ * that gives it when a request arrives (for a server that starts after the fault proxy).
+ */
+export async function startFaultProxy(target: string | (() => string), options: FaultProxyOptions = {}): Promise<FaultProxy> {
+  const upstreamOf = (): URL => new URL(typeof target === 'string' ? target : target());
   const rules: (FaultRule & { left: number })[] = [];
   const sockets = new Set<Socket>();
   const requests: SeenRequest[] = [];
@@ -114,6 +121,7 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
   /** Forward the request and resolve with the server's whole answer. */
   const forward = (req: IncomingMessage, body: Buffer): Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }> =>
     new Promise((resolve, reject) => {
+      const upstream = upstreamOf();
       const outgoing = request(
         { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host }, agent: false },
         (answer) => {
@@ -142,6 +150,7 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
       return;
     }
     const body = await readBody(req);
+    if (options.keepBodies === true) seen.body = body.toString('utf8');
     if (fault.kind === 'drop-before') {
       req.socket.destroy();
       return;
