@@ -16,63 +16,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { rename, rm, writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
-import { ALLOWLIST_FORMATS, exportAllowlist, renderAllowlist, type AllowlistFormat } from './allowlist/export-allowlist.js';
+import { CliError, EXIT, readArguments, USAGE } from './allowlist/cli-arguments.js';
+import { exportAllowlist, renderAllowlist } from './allowlist/export-allowlist.js';
 import { ConfigError } from './config/config-problems.js';
 import { loadConfig } from './config/load-config.js';
 import { createProviderClient } from './provider/provider-client.js';
 import { ProviderError } from './provider/provider-error.js';
 import { createSharedStore } from './store/create-shared-store.js';
 import { RedisStoreError } from './store/redis-store-error.js';
-
-const USAGE = 'Usage: npm run allowlist -- --sale <id> --format csv|json [--proven-only] [--out <file>]';
-
-/** sysexits.h codes, as `server.ts` uses 78 for a bad configuration. */
-const EXIT = { usage: 64, unavailable: 69, cantCreate: 73, config: 78 } as const;
-
-/** A refusal with its exit code; the message is printed as it is. */
-class CliError extends Error {
-  override name = 'CliError';
-  constructor(message: string, readonly exitCode: number) {
-    super(message);
-  }
-}
-
-interface CliArguments {
-  sale: string;
-  format: AllowlistFormat;
-  provenOnly: boolean;
-  out: string | undefined;
-}
-
-/** Read the arguments, or explain what is wrong with them. Returns `undefined` for `--help`. */
-function readArguments(args: string[]): CliArguments | undefined {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        sale: { type: 'string' },
-        format: { type: 'string' },
-        'proven-only': { type: 'boolean', default: false },
-        out: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
-  } catch (error) {
-    // parseArgs words unknown options and missing values well ("Unknown option '--x'").
-    throw new CliError(`${(error as Error).message}\n${USAGE}`, EXIT.usage);
-  }
-  const { values } = parsed;
-  if (values.help) return undefined;
-  if (values.sale === undefined || values.sale === '') throw new CliError(`--sale <id> is required: the sale's id in the proxy's configuration.\n${USAGE}`, EXIT.usage);
-  if (values.format === undefined) throw new CliError(`--format csv|json is required.\n${USAGE}`, EXIT.usage);
-  if (!(ALLOWLIST_FORMATS as readonly string[]).includes(values.format)) throw new CliError(`--format must be csv or json, not ${JSON.stringify(values.format)}.\n${USAGE}`, EXIT.usage);
-  if (values.out === '') throw new CliError(`--out needs a file name.\n${USAGE}`, EXIT.usage);
-  return { sale: values.sale, format: values.format as AllowlistFormat, provenOnly: values['proven-only'], out: values.out };
-}
 
 /** Write `text` to `path` whole or not at all: a half-written allowlist must never be picked up. */
 async function writeWhole(path: string, text: string): Promise<void> {
