@@ -15,6 +15,7 @@
  * loads it.
  */
 import { checkEip1271Signature } from './eip1271.js';
+import { personalMessageHash, recoverPersonalSigner } from './eip191.js';
 import { NONCE_PATTERN, siweChallengeMessage, siweDomainOf } from './siwe-challenge.js';
 import type { IssuedChallenge, WalletNonces } from './wallet-nonces.js';
 
@@ -97,8 +98,56 @@ function signatureHex(value: unknown): `0x${string}` {
 function dateOf(value: Date | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
   const time = value.getTime();
-  if (Number.isNaN(time)) refuse('proof_malformed', 'message', `The message's ${name} is not an ISO-8601 date.`);
+  if (Number.isNaN(time)) refuse('proof_malformed', 'message', `The message's ${name} is not an RFC 3339 date.`);
   return time;
+}
+
+/** The fields of a Sign-In with Ethereum message, read and checked for form (not yet for meaning). */
+export interface SiweFields {
+  domain: string;
+  address: string;
+  statement?: string;
+  uri: string;
+  version: string;
+  chainId: number;
+  nonce: string;
+  /** ms since the epoch. */
+  issuedAt: number;
+  expiresAt?: number;
+  notBefore?: number;
+  requestId?: string;
+  resources?: string[];
+}
+
+/**
+ * Read an EIP-4361 message's fields. viem's `parseSiweMessage` splits the text; this checks that every
+ * mandatory field is there and every date is a date.
+ * @throws {WalletProofRefusal} `proof_malformed` on `message` otherwise.
+ */
+export async function readSiweFields(message: string): Promise<SiweFields> {
+  const { parseSiweMessage } = await import('viem/siwe');
+  const fields = parseSiweMessage(message);
+  const { domain, address, statement, uri, version, chainId, nonce, requestId, resources } = fields;
+  if (domain === undefined || domain === '' || address === undefined || uri === undefined || version === undefined
+    || chainId === undefined || nonce === undefined || fields.issuedAt === undefined) {
+    refuse('proof_malformed', 'message', 'This is not a Sign-In with Ethereum message.');
+  }
+  const expiresAt = dateOf(fields.expirationTime, 'expiry time');
+  const notBefore = dateOf(fields.notBefore, 'start time');
+  return {
+    domain,
+    address,
+    ...(statement === undefined ? {} : { statement }),
+    uri,
+    version,
+    chainId,
+    nonce,
+    issuedAt: dateOf(fields.issuedAt, 'issue time') as number,
+    ...(expiresAt === undefined ? {} : { expiresAt }),
+    ...(notBefore === undefined ? {} : { notBefore }),
+    ...(requestId === undefined ? {} : { requestId }),
+    ...(resources === undefined ? {} : { resources }),
+  };
 }
 
 /**
@@ -109,12 +158,7 @@ function dateOf(value: Date | undefined, name: string): number | undefined {
 export async function verifyWalletProof(proof: ProofToVerify, nonces: WalletNonces): Promise<VerifiedProof> {
   const message = messageText(proof.message);
   const signature = signatureHex(proof.signature);
-  const { parseSiweMessage } = await import('viem/siwe');
-  const fields = parseSiweMessage(message);
-  const { domain, address, uri, version, chainId, nonce } = fields;
-  if (domain === undefined || address === undefined || uri === undefined || version === undefined || chainId === undefined || nonce === undefined || fields.issuedAt === undefined) {
-    refuse('proof_malformed', 'message', 'This is not a Sign-In with Ethereum message.');
-  }
+  const { domain, address, uri, version, chainId, nonce, issuedAt, expiresAt, notBefore } = await readSiweFields(message);
 
   const unknownNonce = 'This signature request is unknown, was already used or has expired. Please ask your wallet to sign again.';
   if (!NONCE_PATTERN.test(nonce)) refuse('proof_nonce_unknown', 'message', unknownNonce);
@@ -134,9 +178,6 @@ export async function verifyWalletProof(proof: ProofToVerify, nonces: WalletNonc
     refuse('proof_address', 'message', 'The message names another address than the one being proven.');
   }
 
-  const issuedAt = dateOf(fields.issuedAt, 'issue time') as number;
-  const expiresAt = dateOf(fields.expirationTime, 'expiry time');
-  const notBefore = dateOf(fields.notBefore, 'start time');
   if (proof.now >= Date.parse(challenge.expiresAt) || (expiresAt !== undefined && proof.now >= expiresAt)) {
     refuse('proof_expired', 'message', 'The message has expired. Please ask your wallet to sign again.');
   }
@@ -155,16 +196,10 @@ export async function verifyWalletProof(proof: ProofToVerify, nonces: WalletNonc
 
 /** How `signature` proves `address` signed `message`, or undefined when it does not. */
 async function signatureMethod(proof: ProofToVerify, message: string, signature: `0x${string}`, address: `0x${string}`): Promise<VerifiedProof['method'] | undefined> {
-  const { hashMessage, isAddressEqual, recoverMessageAddress } = await import('viem');
-  // A plain account signs with 65 bytes (r, s, v); 64 is the compact form (EIP-2098).
-  if (signature.length === 132 || signature.length === 130) {
-    try {
-      if (isAddressEqual(await recoverMessageAddress({ message, signature }), address)) return 'eip191';
-    } catch {
-      // Not a valid secp256k1 signature (r or s out of range, bad recovery id): maybe a contract's.
-    }
-  }
+  const signer = await recoverPersonalSigner(message, signature);
+  if (signer !== undefined && signer.toLowerCase() === address.toLowerCase()) return 'eip191';
   if (proof.sale.rpcUrl === undefined) return undefined;
-  const valid = await checkEip1271Signature({ rpcUrl: proof.sale.rpcUrl, chainId: proof.sale.chainId, address, hash: hashMessage(message), signature });
+  const hash = await personalMessageHash(message);
+  const valid = await checkEip1271Signature({ rpcUrl: proof.sale.rpcUrl, chainId: proof.sale.chainId, address, hash, signature });
   return valid ? 'eip1271' : undefined;
 }
