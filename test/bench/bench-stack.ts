@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSmtpCatcher, type SmtpCatcher } from '../../demo/mail-catcher/smtp-catcher.js';
+import { startSmtpCatcher, type SmtpCatcher, type SmtpCatcherOptions } from '../../demo/mail-catcher/smtp-catcher.js';
 import { freePort, INTEGRATOR_KEY, SALE_ID, SALE_ORIGIN, WEBHOOK_SECRET } from '../proxy/support/proxy-stack.js';
 import type { BuiltProxy } from './build-proxy.js';
 import { startChild, type BenchChild } from './child-process.js';
@@ -52,8 +52,23 @@ export interface BenchStack {
   close(): Promise<void>;
 }
 
+/** Options of {@link startBenchStack}; the benchmarks of one route need none. */
+export interface BenchStackOptions {
+  /**
+   * The sandbox delivers its webhooks (register the proxy's URL with `askSandbox(stack.sandbox, { reviewer:
+   * 'webhook', … })`) and answers the reviewer's commands (`sandbox-reviewer.ts`). Default false.
+   */
+  webhooks?: boolean;
+  /** Extra top-level keys of the proxy's config file (e.g. `codes` limits). */
+  config?: Record<string, unknown>;
+  /** Keys merged over the sale's config-file entry (e.g. `webhook` with a `forward`). */
+  sale?: Record<string, unknown>;
+  /** Options of the SMTP catcher (e.g. `maxMessages` when many investors sign up by code). */
+  catcher?: SmtpCatcherOptions;
+}
+
 /** Start the sandbox process and the catcher. */
-export async function startBenchStack(): Promise<BenchStack> {
+export async function startBenchStack(options: BenchStackOptions = {}): Promise<BenchStack> {
   const dir = mkdtempSync(join(tmpdir(), 'kyc-bench-'));
   const children: BenchChild[] = [];
   let catcher: SmtpCatcher | undefined;
@@ -65,15 +80,16 @@ export async function startBenchStack(): Promise<BenchStack> {
   try {
     const sandboxChild = startChild({
       args: ['--import', 'tsx', 'test/bench/sandbox-process.ts'],
-      env: { BENCH_SANDBOX_DIR: join(dir, 'sandbox'), BENCH_SANDBOX_CLIENT: JSON.stringify(CLIENT) },
+      env: { BENCH_SANDBOX_DIR: join(dir, 'sandbox'), BENCH_SANDBOX_CLIENT: JSON.stringify(CLIENT), ...(options.webhooks === true ? { BENCH_SANDBOX_WEBHOOKS: '1' } : {}) },
     });
     children.push(sandboxChild);
     const ready = await sandboxChild.message((message) => (message as Partial<SandboxReady> | null)?.sandbox, 30_000);
-    catcher = await startSmtpCatcher();
+    catcher = await startSmtpCatcher(options.catcher);
     const smtpPort = catcher.port;
 
     const configFile = join(dir, 'proxy.json');
     writeFileSync(configFile, JSON.stringify({
+      ...options.config,
       sales: [{
         id: SALE_ID,
         name: 'Acme Token Sale',
@@ -85,6 +101,7 @@ export async function startBenchStack(): Promise<BenchStack> {
         webhook: { secrets: [{ env: 'BENCH_WEBHOOK_SECRET' }] },
         integratorKeys: [INTEGRATOR_KEY],
         confirmations: [{ id: 'terms', label: 'I accept the terms of the sale.' }],
+        ...options.sale,
       }],
     }));
 

@@ -19,6 +19,8 @@ export interface BenchChild {
   output(): string;
   /** CPU time and memory as the child reads them itself (`gc`: after a full garbage collection). */
   probe(options?: { gc?: boolean }): Promise<ProbeAnswer>;
+  /** Send a message over the IPC channel (e.g. a command the child answers, see `sandbox-reviewer.ts`). */
+  send(message: unknown): void;
   /** Wait for a message that `accept` recognises, within `timeoutMs`. */
   message<T>(accept: (message: unknown) => T | undefined, timeoutMs: number): Promise<T>;
   /** Stop it (SIGTERM, then SIGKILL after 10 s) and wait for it to exit. Never rejects. */
@@ -78,6 +80,9 @@ export function startChild(options: ChildOptions): BenchChild {
       return child.pid;
     },
     output: () => output,
+    send: (value) => {
+      child.send(value as Parameters<ChildProcess['send']>[0]);
+    },
     message,
     async probe({ gc = false } = {}) {
       const answered = message((value) => {
