@@ -1,6 +1,7 @@
 /**
  * `GET /v1/sales/:sale/allowlist` over real HTTP: investors who submitted through the proxy's routes and
- * were reviewed in the sandbox; the export lists exactly the approved and whitelisted ones with the
+ * were reviewed in the sandbox, some having proved their address through the proxy's wallet routes with
+ * a key held by ethers; the export lists exactly the approved and whitelisted ones with the
  * address the provider holds, their proofs of ownership, and Merkle proofs that verify both with
  * OpenZeppelin's library and with its on-chain hashing recomputed in ethers. One stack for the file.
  */
@@ -8,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createServer, type Server } from 'node:http';
 import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
-import { getAddress, verifyMessage } from 'ethers';
+import { getAddress, verifyMessage, Wallet } from 'ethers';
 import { gatherAllowlistInvestors } from '../../../proxy/allowlist/allowlist-investors.js';
 import type { AllowlistDocument } from '../../../proxy/allowlist/allowlist-document.js';
 import { openApiDocument } from '../../../proxy/openapi/openapi-document.js';
@@ -18,7 +19,7 @@ import { walletProofRecords } from '../../../proxy/wallet/wallet-proof-records.j
 import { signIn, uniqueEmail } from '../support/investor.js';
 import { assertFetchResponse } from '../support/openapi-check.js';
 import { CLIENT_ID, INTEGRATOR_KEY, PROVIDER_API_KEY, PROVIDER_SECRET_ENV, SALE_ID, freePort, startStack, type Stack } from '../support/proxy-stack.js';
-import { proveAddress, review, submitInvestor, type CaseInvestor, type Outcome } from './investor-cases.js';
+import { proveAddress, review, submitInvestor, type CaseInvestor, type Outcome, type ProvenAddress } from './investor-cases.js';
 import { verifyOnChainStyle } from './openzeppelin-proof.js';
 
 let stack: Stack;
@@ -31,6 +32,9 @@ const people = {} as Record<
   'proven' | 'plain' | 'sharedFirst' | 'sharedSecond' | 'changed' | 'badChecksum' | 'noAddress' | 'denied' | 'pending' | 'notWhitelisted' | 'needsAction',
   CaseInvestor
 >;
+
+/** What the proxy answered to `proven`'s proof of the address they submitted. */
+let provenProof: ProvenAddress;
 
 /** The address a reviewer put on `changed`'s case in place of the proven one. */
 let reviewerAddress: string;
@@ -62,8 +66,14 @@ before(async () => {
 
   // Submitted at once (each signs in by mail and uploads two files), then reviewed.
   const [proven, plain, sharedFirst] = await Promise.all([
-    // A proof made before submitting, as the widget's wallet step does.
-    submitInvestor(stack, { before: (investor) => proveAddress(stack, investor) }),
+    // Proofs made before submitting, as the widget's wallet step does: of the address submitted, and
+    // then of a second wallet the investor also holds, which must not be taken for the first.
+    submitInvestor(stack, {
+      before: async (investor) => {
+        provenProof = await proveAddress(stack, investor);
+        await proveAddress(stack, investor, Wallet.createRandom());
+      },
+    }),
     submitInvestor(stack),
     submitInvestor(stack),
   ]);
@@ -139,8 +149,7 @@ describe('the JSON export', () => {
     assert.equal(proven.proofMethod, 'eip191');
     assert.ok(proven.siweMessage?.includes(people.proven.wallet.address));
     assert.equal(verifyMessage(proven.siweMessage ?? '', proven.siweSignature ?? ''), people.proven.wallet.address);
-    const [record] = await walletProofRecords((stack.proxies[0] as Stack['proxies'][number]).deps.store).provenFor(SALE_ID, people.proven.id);
-    assert.equal(proven.provenAt, record?.provenAt);
+    assert.deepEqual([proven.siweMessage, proven.siweSignature, proven.provenAt], [provenProof.message, provenProof.signature, provenProof.provenAt]);
     // The reviewer's address was never proven, though the investor proved their own.
     for (const who of [people.plain, people.changed, people.sharedFirst, people.sharedSecond]) {
       const row = byUser.get(who.userId);

@@ -1,12 +1,12 @@
 /**
  * Test support for the allowlist export: investors who submitted their KYC through the real proxy routes
  * with an address of their own (an ethers wallet holding its key), brought to a review outcome with the
- * sandbox's reviewer actions, and, when asked, with a proof of owning their address signed by that key.
+ * sandbox's reviewer actions, and, when asked, with a proof of owning their address made through the
+ * proxy's wallet routes with that key.
  */
 import { Wallet, type HDNodeWallet } from 'ethers';
-import { walletProofRecords, type WalletProofRecord } from '../../../proxy/wallet/wallet-proof-records.js';
 import { api, signIn, uniqueEmail, uploadDocuments, validSubmission, type Investor } from '../support/investor.js';
-import { CLIENT_ID, SALE_ID, SALE_ORIGIN, type Stack } from '../support/proxy-stack.js';
+import { CLIENT_ID, type Stack } from '../support/proxy-stack.js';
 
 /** Where a case ends up after review. */
 export type Outcome = 'whitelisted' | 'approved_not_whitelisted' | 'denied' | 'pending' | 'needs_action';
@@ -18,43 +18,29 @@ export interface CaseInvestor extends Investor {
   id: number;
 }
 
-/** The EIP-4361 message an investor signs for `address` (the proxy's challenge text, built here by hand). */
-export function siweMessage(address: string, nonce: string, issuedAt: Date): string {
-  const expires = new Date(issuedAt.getTime() + 10 * 60_000);
-  return [
-    `${new URL(SALE_ORIGIN).host} wants you to sign in with your Ethereum account:`,
-    address,
-    '',
-    'I control this address and submit it for the KYC of the Acme Token Sale token sale.',
-    '',
-    `URI: ${SALE_ORIGIN}`,
-    'Version: 1',
-    'Chain ID: 1',
-    `Nonce: ${nonce}`,
-    `Issued At: ${issuedAt.toISOString()}`,
-    `Expiration Time: ${expires.toISOString()}`,
-  ].join('\n');
+/** What the proxy answered to a verified proof. */
+export interface ProvenAddress {
+  address: string;
+  method: 'eip191' | 'eip1271';
+  provenAt: string;
+  /** The message the wallet signed, and its signature, as sent. */
+  message: string;
+  signature: string;
 }
 
 /**
- * Keep a proof of `investor` owning `address` (default: their own wallet's) in the proxy's proof records,
- * signed with their key (EIP-191 `personal_sign`), as the proxy's proof route keeps a verified one.
+ * Prove that `investor` controls `wallet` (default: their own) through the proxy's wallet routes, as the
+ * widget does: ask for the Sign-In with Ethereum challenge, sign its text with the key (EIP-191
+ * `personal_sign`), send the proof. Throws with the proxy's answer when a step fails.
  */
-export async function proveAddress(stack: Stack, investor: CaseInvestor, options: { address?: string; store?: Stack['proxies'][number]['deps']['store'] } = {}): Promise<WalletProofRecord> {
-  const address = options.address ?? investor.wallet.address;
-  const issuedAt = new Date();
-  const message = siweMessage(address, `n${investor.id}x${Date.now().toString(36)}abcdefghij`, issuedAt);
-  const record: WalletProofRecord = {
-    sale: SALE_ID,
-    userId: investor.id,
-    address,
-    message,
-    signature: await investor.wallet.signMessage(message),
-    method: 'eip191',
-    provenAt: issuedAt.toISOString(),
-  };
-  await walletProofRecords(options.store ?? (stack.proxies[0] as Stack['proxies'][number]).deps.store).saveProven(record);
-  return record;
+export async function proveAddress(stack: Stack, investor: CaseInvestor, wallet: HDNodeWallet = investor.wallet): Promise<ProvenAddress> {
+  const challenge = await api(stack, 'wallet/challenges', { token: investor.token, body: { address: wallet.address, chainId: 1 } });
+  if (challenge.status !== 201) throw new Error(`POST wallet/challenges answered ${challenge.status}: ${JSON.stringify(challenge.body)}`);
+  const message = challenge.body.message as string;
+  const signature = await wallet.signMessage(message);
+  const proof = await api(stack, 'wallet/proofs', { token: investor.token, body: { message, signature } });
+  if (proof.status !== 201) throw new Error(`POST wallet/proofs answered ${proof.status}: ${JSON.stringify(proof.body)}`);
+  return { ...(proof.body as Omit<ProvenAddress, 'message' | 'signature'>), message, signature };
 }
 
 /** Sign in a new investor, upload their documents and submit their KYC with `address` (default: a new wallet's). */
