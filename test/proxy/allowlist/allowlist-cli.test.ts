@@ -1,8 +1,9 @@
 /**
  * `proxy/allowlist-cli.ts` as a child process, configured exactly as the stack's proxy is (its config
  * file and environment), with the proxy keeping wallet proofs in a real redis-server so that the command
- * reads the same proofs: the file it writes and what it prints match the route's export; bad arguments,
- * an unknown sale and a configuration it cannot use end with a message and a non-zero exit code.
+ * reads the same proofs: the file it writes and what it prints match the route's export; a bad argument,
+ * an unknown sale, a configuration it cannot use and an unreachable provider end with a message and
+ * their exit code.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -13,7 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
 import type { AllowlistDocument } from '../../../proxy/allowlist/allowlist-document.js';
 import { startRedisServer, type RedisServer } from '../../support/redis-server.js';
-import { INTEGRATOR_KEY, SALE_ID, WEBHOOK_SECRET, startStack, type Stack } from '../support/proxy-stack.js';
+import { INTEGRATOR_KEY, SALE_ID, WEBHOOK_SECRET, freePort, startStack, type Stack } from '../support/proxy-stack.js';
 import { proveAddress, review, submitInvestor, type CaseInvestor } from './investor-cases.js';
 
 const CLI = join(import.meta.dirname, '../../../proxy/allowlist-cli.ts');
@@ -125,11 +126,22 @@ describe('npm run allowlist', () => {
     assert.equal(existsSync(out), false);
   });
 
-  test('an unusable configuration exits 78: --proven-only without Redis, where the proofs cannot be read', async () => {
+  test('an unusable configuration exits 78 (--proven-only without Redis); an unreachable provider exits 69', async () => {
     const { REDIS_URL: _redis, ...withoutRedis } = proxyEnvironment();
-    const run = await runCli(['--sale', SALE_ID, '--format', 'csv', '--proven-only'], withoutRedis);
-    assert.equal(run.code, 78);
-    assert.equal(run.stdout, '');
-    assert.match(run.stderr, /^--proven-only needs the proxy to keep wallet proofs in Redis \(REDIS_URL\)/);
+    // A single sale from environment variables, its provider on a port nothing listens on.
+    const { PROXY_CONFIG_FILE: _file, ...noFile } = proxyEnvironment();
+    const unreachable = { ...noFile, SALE_ID: 'solo', PROVIDER_URL: `http://127.0.0.1:${await freePort()}`, PROVIDER_API_KEY: 'k', PROVIDER_API_SECRET: 'provider-secret-0123456789', SALE_ORIGINS: 'https://solo.test' };
+    const out = join(outDir, 'unreachable.json');
+    const [memoryOnly, down] = await Promise.all([
+      runCli(['--sale', SALE_ID, '--format', 'csv', '--proven-only'], withoutRedis),
+      runCli(['--sale', 'solo', '--format', 'json', '--out', out], unreachable),
+    ]);
+    assert.equal(memoryOnly.code, 78);
+    assert.equal(memoryOnly.stdout, '');
+    assert.match(memoryOnly.stderr, /^--proven-only needs the proxy to keep wallet proofs in Redis \(REDIS_URL\)/);
+    assert.equal(down.code, 69, down.stderr);
+    assert.match(down.stderr, /^The KYC provider could not be read \(unreachable\)\. Nothing was written; try again\.\n$/);
+    assert.ok(!down.stderr.includes('provider-secret-0123456789'), 'no secret');
+    assert.equal(existsSync(out), false);
   });
 });
