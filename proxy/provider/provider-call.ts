@@ -18,7 +18,9 @@
  *   had just closed: the request may or may not have been read, and only a check can tell.
  * - `never`: no retries.
  * Whatever the mode, a 401 `um_vac_1` (our timestamp is outside the provider's window) is retried once
- * after re-learning the offset: the provider refused the request before doing anything.
+ * after re-learning the offset: the provider refused the request before doing anything. When the refusal's
+ * own `Date` repeats the time that was just refused, that header is not the provider's clock (a gateway
+ * in front of it runs on another): the retry is signed with our own clock instead.
  */
 import { signRequest, toQuery, type ParamValue } from '../signer.js';
 import type { ProviderTransport, TransportOutcome } from './provider-transport.js';
@@ -98,6 +100,9 @@ function connectionFailure(causeCode: string): AttemptFailure {
   };
 }
 
+/** The provider's `request_timestamp` window (±10 s, upstream §1.5), in ms. */
+const TIMESTAMP_WINDOW_MS = 10_000;
+
 const GET_HEADERS = { accept: 'application/json' };
 const POST_HEADERS = { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' };
 
@@ -105,8 +110,13 @@ const POST_HEADERS = { accept: 'application/json', 'content-type': 'application/
 export function createProviderCall(settings: ProviderCallSettings): ProviderCall {
   const { clock } = settings;
 
-  async function attempt(method: 'GET' | 'POST', path: string, params: Readonly<Record<string, ParamValue>>, options: CallOptions): Promise<AttemptOutcome> {
-    const wire = toQuery(signRequest(path, params, { apiKey: settings.apiKey, apiSecret: settings.apiSecret }, clock.now()));
+  /**
+   * One attempt, signed with the provider's clock as learnt, or with ours (`ownClock`). `dateUntrusted`
+   * reports a timestamp refusal whose `Date` header repeats the refused time.
+   */
+  async function attempt(method: 'GET' | 'POST', path: string, params: Readonly<Record<string, ParamValue>>, options: CallOptions, ownClock: boolean): Promise<AttemptOutcome & { dateUntrusted?: boolean }> {
+    const offsetUsed = ownClock ? 0 : clock.offsetMs();
+    const wire = toQuery(signRequest(path, params, { apiKey: settings.apiKey, apiSecret: settings.apiSecret }, settings.now() + offsetUsed));
     const sentAt = settings.now();
     const sent: TransportOutcome = await settings.transport(method === 'POST'
       ? { method, url: `${settings.origin}${path}`, headers: POST_HEADERS, body: wire, timeoutMs: settings.timeoutMs }
@@ -126,6 +136,7 @@ export function createProviderCall(settings: ProviderCallSettings): ProviderCall
       // What we knew about the provider's clock is wrong: keep only what this answer says.
       clock.forget();
       clock.observe(sent.date, sentAt, receivedAt);
+      return { ...outcome, dateUntrusted: Math.abs(clock.offsetMs() - offsetUsed) < TIMESTAMP_WINDOW_MS };
     }
     return outcome;
   }
@@ -140,13 +151,15 @@ export function createProviderCall(settings: ProviderCallSettings): ProviderCall
     let attempts = 0;
     let retriesDone = 0;
     let clockRetried = false;
+    let ownClock = false;
     for (;;) {
       attempts += 1;
-      const outcome = await attempt(method, path, params, options);
+      const outcome = await attempt(method, path, params, options, ownClock);
       if (outcome.ok) return outcome.data;
       const { failure } = outcome;
       if (failure.clockRefused && !clockRetried) {
         clockRetried = true;
+        ownClock = outcome.dateUntrusted === true;
         continue;
       }
       if (retriesDone < settings.retries && mayRetry(options.retry, failure)) {

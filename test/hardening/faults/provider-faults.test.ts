@@ -40,6 +40,8 @@ async function eventually(done: () => boolean, what: string, timeoutMs = 5000): 
 /** Every widget-facing answer the faults produced, by status (the figure). */
 const answered = new Map<number, number>();
 let faultsInjected = 0;
+/** Clocks moved: the provider's, or only its `Date` header's. */
+let clockSkews = 0;
 
 function count(answer: ApiAnswer): ApiAnswer {
   answered.set(answer.status, (answered.get(answer.status) ?? 0) + 1);
@@ -83,7 +85,7 @@ describe('provider faults behind the proxy', () => {
     await stack?.close();
     await fault?.close();
     const statuses = [...answered.entries()].sort(([a], [b]) => a - b).map(([status, n]) => `${n}×${status}`).join(', ');
-    console.log(`provider faults: ${faultsInjected} faults injected; widget answers ${statuses}; of ${counts.length} KYC accepted, ${twice} submitted twice, ${lost} lost`);
+    console.log(`provider faults: ${faultsInjected} faults injected and ${clockSkews} clocks 7 minutes off; widget answers ${statuses}; of ${counts.length} KYC accepted, ${twice} submitted twice, ${lost} lost`);
   });
   beforeEach(async () => {
     // Webhook follow-ups of earlier tests read cases through the fault proxy: let them finish first.
@@ -274,11 +276,27 @@ describe('provider faults behind the proxy', () => {
     assert.match(answer.headers.get('retry-after') ?? '', /^\d+$/);
   });
 
+  test('a Date header 7 minutes off while the provider\'s own clock is right (a gateway\'s clock): every call lands', async () => {
+    const investor = await investorWithDocuments('gateway-clock');
+    fault.requests.length = 0;
+    fault.dateOffsetMs = 7 * MINUTE;
+    clockSkews += 1;
+    const read = await status(investor);
+    assert.equal(read.status, 200, JSON.stringify(read.body));
+    const answer = await submit(investor);
+    assert.equal(answer.status, 201, JSON.stringify(answer.body));
+    assert.equal(submissions(investor), 1);
+    // Each call whose learnt offset the provider refuses is sent once more, signed with our own clock.
+    const refused = fault.requests.filter((request) => request.status === 401).length;
+    assert.ok(refused > 0 && refused <= fault.requests.length / 2, fault.requests.map((request) => request.status).join(' '));
+  });
+
   for (const minutes of [7, -7]) {
     test(`the provider's clock ${Math.abs(minutes)} minutes ${minutes > 0 ? 'ahead' : 'behind'}: every call lands, at most one refused per clock change`, async () => {
       const investor = await investorWithDocuments(`clock${minutes}`);
       fault.requests.length = 0;
       providerSkewMs = minutes * MINUTE;
+      clockSkews += 1;
       const read = await status(investor);
       assert.equal(read.status, 200, JSON.stringify(read.body));
       const answer = await submit(investor);
