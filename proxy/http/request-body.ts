@@ -1,9 +1,36 @@
 /**
  * Reading JSON request bodies for the widget routes: `application/json` only, strict JSON (objects at
- * the top), a size cap, and a 4xx naming the problem for anything else (never a 500).
+ * the top), UTF-8 that decoded cleanly, a size cap, and a 4xx naming the problem for anything else
+ * (never a 500).
  */
 import type { Context } from 'koa';
 import { ApiError, invalidField } from './api-error.js';
+
+/** U+FFFD, which the body parser puts where the bytes were not UTF-8. */
+const REPLACEMENT_CHARACTER = '\ufffd';
+
+/**
+ * The path (`email`, `submission.firstName`, `files[0].field`) of the first key or string in `value` that
+ * holds a replacement character, or undefined. Depth-limited: the parser already refused anything deeper.
+ */
+function replacedTextAt(value: unknown, path: string, depth = 0): string | undefined {
+  if (typeof value === 'string') return value.includes(REPLACEMENT_CHARACTER) ? path : undefined;
+  if (typeof value !== 'object' || value === null || depth > 64) return undefined;
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const found = replacedTextAt(item, `${path}[${index}]`, depth + 1);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  for (const [key, item] of Object.entries(value)) {
+    const at = path === '' ? key : `${path}.${key}`;
+    if (key.includes(REPLACEMENT_CHARACTER)) return at;
+    const found = replacedTextAt(item, at, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
 
 /** The parsed JSON body as an object, or a 4xx {@link ApiError}. */
 export function jsonObjectBody(ctx: Context): Record<string, unknown> {
@@ -13,6 +40,13 @@ export function jsonObjectBody(ctx: Context): Record<string, unknown> {
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ApiError(400, 'invalid_request', 'The request body must be a JSON object.');
+  }
+  // The parser decodes bytes that are not UTF-8 as U+FFFD instead of refusing them. Such text must not go
+  // on as if typed (an email would reach the provider, which refuses it, and the investor would be told
+  // to try again later): no one types a replacement character, so it is refused, naming the field.
+  const broken = replacedTextAt(body, '');
+  if (broken !== undefined) {
+    throw invalidField(broken, 'encoding', `${broken} is not valid UTF-8 text.`);
   }
   return body as Record<string, unknown>;
 }
