@@ -1,6 +1,6 @@
 /**
  * CORS for the widget routes: only the sale's own origins may call `/v1/sales/<sale>/…` from a browser
- * (the integrator route `host-sessions` is server-to-server and gets no CORS at all). No credentials:
+ * (the integrator routes `host-sessions` and `allowlist` are server-to-server and get no CORS at all). No credentials:
  * the widget sends its token in the `Authorization` header, never a cookie.
  */
 import cors from '@koa/cors';
@@ -8,7 +8,7 @@ import type { Middleware } from 'koa';
 import type { ProxyDeps } from '../proxy-deps.js';
 
 // Case-insensitive like the router: `/Host-Sessions` reaches the integrator route and must get no CORS either.
-const WIDGET_PATH = /^\/v1\/sales\/([a-z0-9][a-z0-9-]{0,39})\/(?!host-sessions(?:\/|$))/i;
+const WIDGET_PATH = /^\/v1\/sales\/([a-z0-9][a-z0-9-]{0,39})\/(?!(?:host-sessions|allowlist)(?:\/|$))/i;
 
 /** The CORS middleware (applies only to widget paths; other paths pass through untouched). */
 export function saleCors(deps: ProxyDeps): Middleware {

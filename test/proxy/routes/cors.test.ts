@@ -152,6 +152,15 @@ describe('the integrator route and operations routes', () => {
     }
   });
 
+  test('the allowlist export has no CORS, even for the sale\'s own site', async () => {
+    for (const path of ['allowlist', 'Allowlist', 'allowlist/']) {
+      assert.deepEqual(corsHeaders((await preflight(path, SALE_ORIGIN, 'GET')).headers), [], `preflight ${path}`);
+    }
+    const answer = await api(stack, 'allowlist?format=json', { method: 'GET', headers: { Authorization: `Bearer ${INTEGRATOR_KEY}` } });
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    assert.deepEqual(corsHeaders(answer.headers), []);
+  });
+
   test('operations routes have no CORS', async () => {
     for (const path of ['/healthz', '/readyz', '/metrics', '/.well-known/jwks.json', '/openapi.json']) {
       const answer = await api(stack, path);
