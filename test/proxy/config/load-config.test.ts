@@ -505,3 +505,81 @@ describe('validation', () => {
     assert.equal(config.redis?.keyPrefix, 'acme:');
   });
 });
+
+describe('wallet proof settings', () => {
+  const RPC_URL = 'https://eth.rpc.example/v3/rpc-key-0123456789';
+
+  test('default: proof optional on chain 1, typing allowed, no RPC endpoint', async () => {
+    const sale = saleOf(await loadConfig(singleSaleEnv()), 'sale');
+    assert.deepEqual(sale.wallet, { proof: 'optional', chainId: 1, allowTypedAddress: true });
+  });
+
+  test('from the config file, the RPC URL as a secret reference', async () => {
+    const config = await loadConfig(fileEnv({
+      sales: [saleEntry('acme', {
+        fields: { optional: ['ethereumAddress'] },
+        wallet: { proof: 'required', chainId: 11155111, rpcUrl: { env: 'WALLET_RPC' }, allowTypedAddress: false },
+      })],
+    }, { WALLET_RPC: RPC_URL }));
+    const { wallet } = saleOf(config, 'acme');
+    assert.equal(wallet.proof, 'required');
+    assert.equal(wallet.chainId, 11155111);
+    assert.equal(wallet.allowTypedAddress, false);
+    assert.equal(wallet.rpcUrl?.reveal(), RPC_URL);
+    assert.ok(!JSON.stringify([...config.sales.values()]).includes('rpc-key'), 'the RPC URL does not serialise');
+    assert.ok(!inspect(config, { depth: 10 }).includes('rpc-key'));
+  });
+
+  test('from SALE_WALLET_* variables, the RPC URL from a file', async () => {
+    const config = await loadConfig(singleSaleEnv({
+      SALE_OPTIONAL_FIELDS: 'ethereumAddress',
+      SALE_WALLET_PROOF: 'required',
+      SALE_WALLET_CHAIN_ID: '8453',
+      SALE_WALLET_RPC_URL_FILE: fileWith(`${RPC_URL}\n`),
+      SALE_WALLET_ALLOW_TYPED_ADDRESS: 'false',
+    }));
+    const { wallet } = saleOf(config, 'sale');
+    assert.deepEqual({ ...wallet, rpcUrl: wallet.rpcUrl?.reveal() }, { proof: 'required', chainId: 8453, allowTypedAddress: false, rpcUrl: RPC_URL });
+    const direct = await loadConfig(singleSaleEnv({ SALE_WALLET_RPC_URL: RPC_URL, SALE_WALLET_PROOF: 'off' }));
+    assert.equal(saleOf(direct, 'sale').wallet.rpcUrl?.reveal(), RPC_URL);
+    assert.equal(saleOf(direct, 'sale').wallet.proof, 'off');
+  });
+
+  test('every mistake is reported where it is, and an RPC URL is never quoted', async () => {
+    const problems = await problemsOf(fileEnv({
+      sales: [
+        saleEntry('a', { wallet: { proof: 'maybe', chainId: 0, allowTypedAddress: 'yes', rpc: 'x' } }),
+        saleEntry('b', { wallet: { chainId: '1', rpcUrl: 'ftp://rpc.example/secret-path-aaa' } }),
+        saleEntry('c', { wallet: { chainId: 1.5, rpcUrl: 'https://user:secret-pass-bbb@rpc.example' } }),
+        saleEntry('d', { wallet: { proof: 'off', allowTypedAddress: false } }),
+        saleEntry('e', { wallet: { proof: 'required' } }),
+        saleEntry('f', { wallet: 'required' }),
+      ],
+    }));
+    assertProblem(problems, 'sales[0].wallet.proof', /off, optional, required/);
+    assertProblem(problems, 'sales[0].wallet.chainId', /positive integer/);
+    assertProblem(problems, 'sales[0].wallet.allowTypedAddress', /true or false/);
+    assertProblem(problems, 'sales[0].wallet', /rpc/);
+    assertProblem(problems, 'sales[1].wallet.chainId');
+    assertProblem(problems, 'sales[1].wallet.rpcUrl', /http\(s\)/);
+    assertProblem(problems, 'sales[2].wallet.chainId');
+    assertProblem(problems, 'sales[2].wallet.rpcUrl', /without user or password/);
+    assertProblem(problems, 'sales[3].wallet.allowTypedAddress', /must be true when proof is "off"/);
+    assertProblem(problems, 'sales[4].wallet.proof', /ethereumAddress/);
+    assertProblem(problems, 'sales[5].wallet', /object/);
+    for (const problem of problems) assert.ok(!/secret-path-aaa|secret-pass-bbb|rpc\.example/.test(problem), problem);
+  });
+
+  test('malformed SALE_WALLET_* values are reported', async () => {
+    const problems = await problemsOf(singleSaleEnv({
+      SALE_WALLET_CHAIN_ID: 'mainnet',
+      SALE_WALLET_ALLOW_TYPED_ADDRESS: 'yes',
+      SALE_WALLET_RPC_URL: RPC_URL,
+      SALE_WALLET_RPC_URL_FILE: fileWith(RPC_URL),
+    }));
+    assertProblem(problems, 'sale (from the environment).wallet.chainId');
+    assertProblem(problems, 'sale (from the environment).wallet.allowTypedAddress');
+    assertProblem(problems, 'SALE_WALLET_RPC_URL', /both/);
+    for (const problem of problems) assert.ok(!problem.includes('rpc-key'), problem);
+  });
+});
