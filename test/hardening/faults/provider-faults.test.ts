@@ -266,9 +266,7 @@ describe('provider faults behind the proxy', () => {
     assert.equal(again.status, 201, JSON.stringify(again.body));
   });
 
-  // Bug (proxy/http/provider-failure.ts, not this suite's to fix): `502 provider_error` carries no
-  // Retry-After, although the README promises it on 502, 503 and 504 alike.
-  test('a 502 says when to try again, as 503 and 504 do', { todo: 'provider-failure.ts: 502 provider_error has no Retry-After' }, async () => {
+  test('a 502 for a garbled answer says when to try again, as 503 and 504 do', async () => {
     const investor = await signIn(stack, uniqueEmail('retry-after'));
     fault.inject({ match: isCaseRead, times: 1, fault: GARBAGE['an HTML page'] as Fault });
     const answer = await status(investor);

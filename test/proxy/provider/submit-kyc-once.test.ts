@@ -120,6 +120,9 @@ describe('submitKycOnce when the outcome stays unknown', () => {
   });
   const lost = (): ProviderError =>
     new ProviderError({ kind: 'timeout', method: 'POST', path: '/api/v2/users-kyc/7', attempts: 1, maybeProcessed: true, detail: 'no complete answer within 10 ms' });
+  /** The connection dropped after the request was sent: it may have landed, but it is not still on its way. */
+  const dropped = (): ProviderError =>
+    new ProviderError({ kind: 'unreachable', method: 'POST', path: '/api/v2/users-kyc/7', attempts: 1, maybeProcessed: true, causeCode: 'ECONNRESET', detail: 'the connection was reset after sending' });
   const down = (): ProviderError =>
     new ProviderError({ kind: 'unreachable', method: 'GET', path: '/api/v2/users-kyc/7', attempts: 3, maybeProcessed: false, detail: 'could not connect (ECONNREFUSED)' });
 
@@ -142,7 +145,21 @@ describe('submitKycOnce when the outcome stays unknown', () => {
     assert.equal(sends, 1);
   });
 
-  it('sends at most twice when neither answer arrives and neither landed', async () => {
+  it('sends at most twice when the connection drops both times and neither landed', async () => {
+    let sends = 0;
+    const cases: KycCases = {
+      getKyc: async () => kyc(3),
+      submitKyc: async () => {
+        sends += 1;
+        throw dropped();
+      },
+    };
+    const error = await providerFailure(submitKycOnce(cases, 7, validKyc()));
+    assert.equal(error.kind, 'unreachable');
+    assert.equal(sends, 2);
+  });
+
+  it('never resends after a timeout, even when the case shows nothing landed: the request may still be on its way', async () => {
     let sends = 0;
     const cases: KycCases = {
       getKyc: async () => kyc(3),
@@ -153,7 +170,7 @@ describe('submitKycOnce when the outcome stays unknown', () => {
     };
     const error = await providerFailure(submitKycOnce(cases, 7, validKyc()));
     assert.equal(error.kind, 'timeout');
-    assert.equal(sends, 2);
+    assert.equal(sends, 1);
   });
 
   it('does not submit when the case cannot be read first', async () => {
