@@ -54,7 +54,6 @@ export function siweDomainOf(origin: string): string {
  * characters) in a sale's name become spaces.
  */
 export function challengeStatement(saleName: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
   const name = saleName.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
   return `I control this address and submit it for the KYC of the ${name} token sale.`;
 }
