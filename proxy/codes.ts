@@ -40,7 +40,15 @@ export type CodeRefusal = 'wrong' | 'expired' | 'too_many_attempts';
 
 /** The answer of {@link CodeBook.verify}. */
 export type CodeCheck =
-  | { ok: true }
+  | {
+      ok: true;
+      /**
+       * Undo the use: the code works again for its remaining lifetime (unless a newer one was issued
+       * meanwhile). For when the sign-in could not finish (the provider was down), so that "nothing was
+       * lost, try again" holds for the code the investor already typed.
+       */
+      giveBack(): Promise<void>;
+    }
   | {
       ok: false;
       /**
@@ -175,7 +183,17 @@ export function createCodeBook(options: CodeBookOptions): CodeBook {
       // at once. Only this issue's record is deleted, so a code issued in the meantime survives.
       const current = await readRecord(keys.record);
       if (current?.id === record.id) await store.delete(keys.record);
-      return { ok: true };
+      return {
+        ok: true,
+        async giveBack() {
+          const leftMs = record.expiresAt - now();
+          if (leftMs <= 0) return;
+          // Restore first, then free the marker: a concurrent check in between sees `expired`, never a
+          // second use. A newer code (a resend) wins over this one.
+          await store.set(keys.record, JSON.stringify(record), { ttlMs: leftMs, onlyIfAbsent: true });
+          await store.delete(keys.used(record.id));
+        },
+      };
     },
   };
 }

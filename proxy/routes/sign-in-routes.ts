@@ -120,8 +120,15 @@ export function addSignInRoutes(router: Router, deps: ProxyDeps): void {
       const message = messages[check.reason];
       throw new ApiError(400, `code_${check.reason}`, message, { fields: [{ field: 'code', rule: check.reason, message, params: { attemptsLeft: check.attemptsLeft } }] });
     }
+    try {
+      ctx.body = await issueSession(deps, sale, origin, email);
+    } catch (error) {
+      // The investor proved the email but got no session (the provider was down): the code stays
+      // usable, so the retry the error message invites works.
+      await check.giveBack().catch(() => undefined);
+      throw error;
+    }
     ctx.status = 201;
-    ctx.body = await issueSession(deps, sale, origin, email);
   });
 
   router.post('/v1/sales/:sale/sessions/refresh', async (ctx: Context) => {
