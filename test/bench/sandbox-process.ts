@@ -2,7 +2,7 @@
  * The sandbox provider (API and S3 stand-in) in a process of its own, for the benchmarks:
  * `node --import tsx test/bench/sandbox-process.ts` with an IPC channel, `BENCH_SANDBOX_DIR` (its data
  * folder) and `BENCH_SANDBOX_CLIENT` (one client, as in a sandbox config file). It answers the probe
- * (`process-probe.ts`), sends `{ sandbox: { url, s3Url } }` once it listens, and stops on SIGTERM or when
+ * (`process-probe.ts`), `BENCH_SANDBOX_DB_DIR` (optional: where its SQLite databases go instead), sends `{ sandbox: { url, s3Url } }` once it listens, and stops on SIGTERM or when
  * the benchmark goes away. Webhooks are not sent unless `BENCH_SANDBOX_WEBHOOKS=1`: the status benchmarks
  * change no case. With it, a webhook dispatcher delivers the case events to the webhook registered over
  * IPC, and the reviewer's commands (`sandbox-reviewer.ts`) decide cases, for runs of whole journeys.
@@ -28,6 +28,7 @@ const clientJson = process.env['BENCH_SANDBOX_CLIENT'];
 if (dir === undefined || clientJson === undefined || process.send === undefined) {
   throw new Error('Started by the benchmarks only: BENCH_SANDBOX_DIR, BENCH_SANDBOX_CLIENT and an IPC channel are needed.');
 }
+const databaseDir = process.env['BENCH_SANDBOX_DB_DIR'] ?? dir;
 const s3 = await createS3Server({
   dataDir: join(dir, 's3'),
   bucket: 'kyc-bench',
@@ -38,14 +39,14 @@ const s3 = await createS3Server({
 const client = parseClient(JSON.parse(clientJson), 0);
 let webhooks: { dispatcher: WebhookDispatcher; db: Database.Database } | undefined;
 if (process.env['BENCH_SANDBOX_WEBHOOKS'] === '1') {
-  mkdirSync(dir, { recursive: true });
-  const db = new Database(join(dir, 'webhooks.sqlite'));
+  mkdirSync(databaseDir, { recursive: true });
+  const db = new Database(join(databaseDir, 'webhooks.sqlite'));
   // Failed deliveries are retried after a few seconds, not hours: a run must see them land.
   webhooks = { db, dispatcher: startWebhookDispatcher({ db, retryTimeFactor: 3600, onError: (error) => console.error('webhook dispatcher:', error) }) };
 }
 const events: EventSink = webhooks?.dispatcher ?? { emit: () => undefined };
 const sandbox = await createSandbox({
-  dataDir: join(dir, 'sandbox'),
+  dataDir: join(databaseDir, 'sandbox'),
   clients: [client],
   fileStore: s3.fileStore,
   events,

@@ -5,6 +5,9 @@
  * the sale's backend that receives the statuses the proxy forwards. The sandbox's webhooks go to the
  * proxy, signed, as the provider's would.
  *
+ * The sandbox's databases are kept in memory (`databasesInMemory`): the provider stand-in's disk syncs
+ * would otherwise set the pace of every write route and of the webhooks.
+ *
  * The sale's limits on code mails are raised through the config file (every investor of the run signs up
  * from 127.0.0.1, which the default 30 codes per IP per hour would stop); nothing in the code changes.
  */
@@ -50,6 +53,7 @@ export async function startJourneyStack(options: JourneyStackOptions): Promise<J
     [bench, built] = await Promise.all([
       startBenchStack({
         webhooks: true,
+        databasesInMemory: true,
         config: { codes: { sendsPerIpPerHour: 100_000, ttlSeconds: 3600 } },
         sale: { webhook: { secrets: [{ env: 'BENCH_WEBHOOK_SECRET' }], forward: { url: receiver.url, secret: FORWARD_SECRET } } },
         catcher: { maxMessages: Math.max(500, options.mailsKept) },

@@ -25,13 +25,15 @@ export function journeyProblems(report: JourneyReport): string[] {
 /** The report as printed lines. */
 export function journeyReportLines(report: JourneyReport, title: string): string[] {
   const lines = [title];
-  lines.push(`  ${'route'.padEnd(40)} ${'requests'.padStart(8)} ${'errors'.padStart(7)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'max'.padStart(8)} ${'answers/s'.padStart(10)}`);
+  lines.push(`  ${'route'.padEnd(40)} ${'requests'.padStart(8)} ${'errors'.padStart(7)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'max'.padStart(8)} ${'answers/s'.padStart(10)}  CPU ms per request: proxy, sandbox`);
   for (const stage of report.stages) {
     const errors = Object.values(stage.errors).reduce((sum, n) => sum + n, 0);
-    lines.push(`  ${stage.route.padEnd(40)} ${count(stage.requests).padStart(8)} ${count(errors).padStart(7)} ${ms(stage.p50Ms).padStart(8)} ${ms(stage.p99Ms).padStart(8)} ${ms(stage.maxMs).padStart(8)} ${stage.perSecond.toFixed(1).padStart(10)}`);
+    const cpu = (seconds: number): string => (stage.requests > 0 ? ((seconds * 1000) / stage.requests).toFixed(1) : '-');
+    lines.push(`  ${stage.route.padEnd(40)} ${count(stage.requests).padStart(8)} ${count(errors).padStart(7)} ${ms(stage.p50Ms).padStart(8)} ${ms(stage.p99Ms).padStart(8)} ${ms(stage.maxMs).padStart(8)} ${stage.perSecond.toFixed(1).padStart(10)}  ${cpu(stage.cpuSeconds.proxy).padStart(6)}, ${cpu(stage.cpuSeconds.sandbox).padStart(6)}`);
   }
   const delivered = report.deliveries['delivered'] ?? 0;
-  lines.push(`  webhooks delivered by the sandbox to the proxy: ${count(delivered)} (${JSON.stringify(report.deliveries)}); approval to every stream and the sale's backend: ${report.approvalToStreamsSeconds.toFixed(1)} s`);
+  lines.push(`  webhooks delivered by the sandbox to the proxy: ${count(delivered)} (${JSON.stringify(report.deliveries)})`);
+  lines.push(`  approval of every case to every stream and the sale's backend seeing it: ${report.approvalToStreamsSeconds.toFixed(1)} s (CPU meanwhile: proxy ${report.approvalCpuSeconds.proxy.toFixed(1)} s, sandbox ${report.approvalCpuSeconds.sandbox.toFixed(1)} s)`);
   lines.push(`  journeys completed: ${count(report.completed)} of ${count(report.investors)} in ${report.seconds.toFixed(1)} s (${(report.completed / report.seconds).toFixed(1)} journeys/s end to end)`);
   const lost = Object.entries(report.lost).map(([what, n]) => `${what} ${n}`).join(', ');
   lines.push(`  nothing lost? ${Object.values(report.lost).every((n) => n === 0) ? 'yes' : 'NO'}: ${lost}`);

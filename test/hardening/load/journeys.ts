@@ -48,18 +48,31 @@ export interface JourneyReport {
   investors: number;
   /** Investors who went through every step and were seen approved everywhere. */
   completed: number;
-  /** One per HTTP route driven by autocannon, in journey order. */
-  stages: StageResult[];
+  /** One per HTTP route driven by autocannon, in journey order, with the CPU time each server spent on it. */
+  stages: Array<StageResult & { cpuSeconds: ServerCpu }>;
   /** The other steps' failures (only those with any). */
   stepFailures: StepFailures[];
   /** Cases the proxy accepted that the sandbox does not hold, or holds more than once submitted. */
   lost: { missingInSandbox: number; submittedTwice: number; notApprovedInSandbox: number; notApprovedInStreams: number; notApprovedForwarded: number };
   /** From the reviewer's approval to every stream showing it, seconds. */
   approvalToStreamsSeconds: number;
+  /** CPU time the servers spent meanwhile (the sandbox's webhook deliveries, the proxy's handling of them). */
+  approvalCpuSeconds: ServerCpu;
   /** The sandbox's webhook deliveries by state after the run. */
   deliveries: DeliveryCounts;
   /** Wall-clock time of the whole run, seconds. */
   seconds: number;
+}
+
+/** CPU time (user + system) of the proxy's and the sandbox's processes, seconds. */
+export interface ServerCpu {
+  proxy: number;
+  sandbox: number;
+}
+
+async function cpuSeconds(stack: JourneyStack): Promise<ServerCpu> {
+  const [proxy, sandbox] = await Promise.all([stack.proxy.probe(), stack.bench.sandbox.probe()]);
+  return { proxy: (proxy.cpu.user + proxy.cpu.system) / 1e6, sandbox: (sandbox.cpu.user + sandbox.cpu.system) / 1e6 };
 }
 
 /** An investor as they go through the steps. */
@@ -100,7 +113,7 @@ export async function runJourneys(stack: JourneyStack, options: JourneyOptions):
   const started = performance.now();
   const { deadline, connections } = options;
   const proxyUrl = stack.proxy.url;
-  const stages: StageResult[] = [];
+  const stages: JourneyReport['stages'] = [];
   const stepFailures: StepFailures[] = [];
   const step = (name: string): void => options.onStep?.(name);
   const streams: StatusStream[] = [];
@@ -109,8 +122,10 @@ export async function runJourneys(stack: JourneyStack, options: JourneyOptions):
   /** Run a stage over `items` and keep only the items it succeeded for. */
   const stage = async <T>(items: T[], spec: Omit<Parameters<typeof runStage<T>>[0], 'items' | 'connections' | 'deadline'>): Promise<T[]> => {
     step(spec.route);
+    const before = await cpuSeconds(stack);
     const result = await runStage({ ...spec, items, connections, deadline });
-    stages.push(result);
+    const after = await cpuSeconds(stack);
+    stages.push({ ...result, cpuSeconds: { proxy: after.proxy - before.proxy, sandbox: after.sandbox - before.sandbox } });
     const failed = new Set(result.failedItems);
     return items.filter((_, index) => !failed.has(index));
   };
@@ -199,6 +214,7 @@ export async function runJourneys(stack: JourneyStack, options: JourneyOptions):
 
     step('reviewer approves in the sandbox');
     const approvedAt = performance.now();
+    const cpuBeforeApproval = await cpuSeconds(stack);
     const review = await askSandbox(stack.bench.sandbox, { reviewer: 'approve', userIds: submitted }, deadline.remainingMs('the review'));
     recordStep('reviewer approves in the sandbox', review.refused.length, review.refused[0]?.reason);
 
@@ -218,6 +234,8 @@ export async function runJourneys(stack: JourneyStack, options: JourneyOptions):
       return pending === 0;
     }, 'every investor seeing approved', deadline, { intervalMs: 250 });
     const approvalToStreamsSeconds = (performance.now() - approvedAt) / 1000;
+    const cpuAfterApproval = await cpuSeconds(stack);
+    const approvalCpuSeconds = { proxy: cpuAfterApproval.proxy - cpuBeforeApproval.proxy, sandbox: cpuAfterApproval.sandbox - cpuBeforeApproval.sandbox };
     const notApprovedInStreams = investors.filter((investor) => !streamed(investor)).length;
     const notApprovedForwarded = investors.filter((investor) => !forwarded(investor)).length;
     const droppedStreams = investors.filter((investor) => investor.stream !== undefined && investor.stream.ended !== undefined).length;
@@ -253,7 +271,7 @@ export async function runJourneys(stack: JourneyStack, options: JourneyOptions):
       return streamed(investor) && forwarded(investor) && !notApprovedThroughProxy.has(investor) && kyc?.kycStatus === 'approved' && kyc.submissionCount === 1;
     }).length;
     const deliveries = await askSandbox(stack.bench.sandbox, { reviewer: 'deliveries' }, 10_000);
-    return { investors: options.investors, completed, stages, stepFailures, lost, approvalToStreamsSeconds, deliveries, seconds: (performance.now() - started) / 1000 };
+    return { investors: options.investors, completed, stages, stepFailures, lost, approvalToStreamsSeconds, approvalCpuSeconds, deliveries, seconds: (performance.now() - started) / 1000 };
   } finally {
     for (const stream of streams) stream.close();
   }
