@@ -171,13 +171,16 @@ export function addKycRoutes(router: Router, deps: ProxyDeps): void {
       throw new ApiError(400, 'invalid_submission', 'Some answers need attention before the submission can be sent.', { fields: problems });
     }
 
-    // A sale that requires proof of wallet ownership takes only an address this investor proved.
+    // A sale that requires proof of wallet ownership takes only an address this investor proved; so does
+    // one that lets no address be typed (the widget offers only the wallet, and a direct call must not
+    // get around it).
     const address = checked.value.ethereumAddress;
-    if (sale.wallet.proof === 'required' && address !== undefined) {
+    const proofNeeded = sale.wallet.proof === 'required' || (sale.wallet.proof === 'optional' && !sale.wallet.allowTypedAddress);
+    if (proofNeeded && address !== undefined) {
       const proven = await walletProofs.provenFor(sale.id, session.userId);
       if (!proven.some((proof) => proof.address.toLowerCase() === address.toLowerCase())) {
         const message = 'Please prove with your wallet that you control this Ethereum address.';
-        throw new ApiError(400, 'wallet_proof_required', message, { fields: [{ field: 'ethereum_address', rule: 'wallet_proof_required', message }] });
+        throw new ApiError(400, 'wallet_proof_required', message, { fields: [{ field: 'ethereumAddress', rule: 'wallet_proof_required', message }] });
       }
     }
 

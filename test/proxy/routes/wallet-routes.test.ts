@@ -130,6 +130,7 @@ describe('wallet proof on one proxy', () => {
       extraSales: [
         { id: 'loose', origins: [SALE_ORIGIN] },
         { id: 'quiet', origins: [SALE_ORIGIN], wallet: { proof: 'off' } },
+        { id: 'wallet-only', origins: [SALE_ORIGIN], wallet: { proof: 'optional', allowTypedAddress: false } },
       ],
     });
     document = openApiDocument(stack.proxyUrl);
@@ -209,10 +210,10 @@ describe('wallet proof on one proxy', () => {
     const strictKeys = await uploadDocuments(stack, strict);
     const refused = await call(stack, strict, 'kyc', { body: validSubmission(strictKeys, { ethereumAddress: bob.address }) });
     documented('POST', '/v1/sales/acme/kyc', refused);
-    assertRefused(refused, 'wallet_proof_required', 'ethereum_address');
+    assertRefused(refused, 'wallet_proof_required', 'ethereumAddress');
     // Another investor's proof does not count: Alice's address was proven by someone else above.
     const someoneElses = await call(stack, strict, 'kyc', { body: validSubmission(strictKeys, { ethereumAddress: alice.address }) });
-    assertRefused(someoneElses, 'wallet_proof_required', 'ethereum_address');
+    assertRefused(someoneElses, 'wallet_proof_required', 'ethereumAddress');
 
     const loose = await hostSession(stack, 'loose');
     // Dave's address proven, Bob's typed: the submission goes, with no proof attached (Dave's is not Bob's).
@@ -222,6 +223,17 @@ describe('wallet proof on one proxy', () => {
     const accepted = await call(stack, loose, 'kyc', { body: validSubmission(looseKeys, { ethereumAddress: bob.address }) });
     assert.equal(accepted.status, 201, JSON.stringify(accepted.body));
     assert.equal(await walletProofRecords(stack.proxies[0]!.deps.store).submittedProof('loose', loose.userId), undefined);
+  });
+
+  test('a sale that lets no address be typed refuses an unproven one at submit too, and takes a proven one', async () => {
+    const session = await hostSession(stack, 'wallet-only');
+    const keys = await uploadDocuments(stack, session);
+    const typed = await call(stack, session, 'kyc', { body: validSubmission(keys, { ethereumAddress: bob.address }) });
+    assertRefused(typed, 'wallet_proof_required', 'ethereumAddress');
+    const { message } = await challenge(stack, session, bob);
+    assert.equal((await prove(stack, session, message, await sign(bob, message))).status, 201);
+    const proven = await call(stack, session, 'kyc', { body: validSubmission(keys, { ethereumAddress: bob.address }) });
+    assert.equal(proven.status, 201, JSON.stringify(proven.body));
   });
 
   test('a sale with proof off answers 404 wallet_proof_off on every wallet route', async () => {
