@@ -592,14 +592,14 @@ describe('email enumeration through the code route', () => {
     };
     // Warm the connection pool, the SMTP transport and the JIT before measuring.
     for (let i = 0; i < 10; i += 1) await timed(uniqueEmail('timing-warm-up'));
-    // Interleaved in a seeded random order, so drift on a noisy machine falls on both sides alike; six
-    // at a time (most of a request is the SMTP dialogue's waiting), which loads both sides alike too.
-    const order = [...known.map((email) => ({ email, known: true })), ...unknown.map((email) => ({ email, known: false }))];
+    // Interleaved in pairs (one known, one unknown, in a seeded random order within the pair), so drift
+    // on a noisy machine (warming up, other work) falls on both sides alike; six at a time (most of a
+    // request is the SMTP dialogue's waiting), which loads both sides alike too.
     const random = seededRandom(7);
-    for (let i = order.length - 1; i > 0; i -= 1) {
-      const j = Math.floor(random() * (i + 1));
-      [order[i], order[j]] = [order[j] as (typeof order)[number], order[i] as (typeof order)[number]];
-    }
+    const order = known.flatMap((email, i) => {
+      const pair = [{ email, known: true }, { email: unknown[i] as string, known: false }];
+      return random() < 0.5 ? pair : pair.reverse();
+    });
     const times = { known: [] as number[], unknown: [] as number[] };
     await inBatches(order.length, 6, async (i) => {
       const { email, known: isKnown } = order[i] as (typeof order)[number];
@@ -658,11 +658,10 @@ describe('webhook forgery and replay', () => {
       const genuine = signedWebhookBody(webhookUrl, approved, WEBHOOK_SECRET);
       const forgeries: [string, string, number][] = [
         ['wrong secret', signedWebhookBody(webhookUrl, approved, 'e5'.repeat(16)), 401],
-        ['secret of the wrong case (upper-case)', signedWebhookBody(webhookUrl, approved, WEBHOOK_SECRET.toUpperCase()), 401],
+        ['the secret upper-cased', signedWebhookBody(webhookUrl, approved, WEBHOOK_SECRET.toUpperCase()), 401],
         ['no signature', genuine.replace(/&?signature=[0-9a-f]+/, ''), 401],
         ['no request_timestamp', genuine.replace(/&?request_timestamp=\d+/, ''), 401],
         ['empty signature', genuine.replace(/signature=[0-9a-f]+/, 'signature='), 401],
-        ['signature upper-cased', genuine.replace(/signature=([0-9a-f]+)/, (_, hex: string) => `signature=${hex.toUpperCase()}`), 401],
         ['two signatures', `${genuine}&signature=${'0'.repeat(64)}`, 401],
         ['body altered after signing', signedWebhookBody(webhookUrl, caseUpdateEvent(wishedCase({})), WEBHOOK_SECRET).replace(/admin_status%5D=\w+/, 'admin_status%5D=qualified'), 401],
         ['field added after signing', `${signedWebhookBody(webhookUrl, caseUpdateEvent(wishedCase({})), WEBHOOK_SECRET)}&data%5Buser_kyc%5D%5Bqualified%5D=true`, 401],
