@@ -9,6 +9,7 @@ import Koa from 'koa';
 import { errorHandler } from './http/error-handler.js';
 import { requestContext } from './http/request-context.js';
 import { saleCors } from './http/sale-cors.js';
+import { requestBodyGuard } from './http/request-body-guard.js';
 import { securityHeaders } from './http/security-headers.js';
 import type { ProxyDeps } from './proxy-deps.js';
 import { addAllowlistRoute } from './routes/allowlist-route.js';
@@ -31,7 +32,10 @@ export interface AppOptions {
 
 /** Build the proxy's Koa app. */
 export function createApp(deps: ProxyDeps, options: AppOptions = {}): Koa {
-  const app = new Koa({ proxy: deps.config.trustProxy });
+  // Behind load balancers, the client's address is the X-Forwarded-For entry the outermost trusted one
+  // appended, counted from the right; entries further left were written by the client and would let it
+  // choose its own address (and a fresh per-IP limit on every request).
+  const app = new Koa({ proxy: deps.config.trustProxy, maxIpsCount: deps.config.trustedProxyHops ?? 1 });
   // Errors are logged (without internals reaching the caller) by errorHandler; Koa's own printer stays quiet.
   app.silent = true;
 
@@ -67,6 +71,7 @@ export function createApp(deps: ProxyDeps, options: AppOptions = {}): Koa {
   app.use(securityHeaders());
   app.use(errorHandler());
   app.use(saleCors(deps));
+  app.use(requestBodyGuard(deps.config.maxBodyBytes));
   app.use(async (ctx, next) => (ctx.path.startsWith('/webhooks/') ? webhookBody(ctx, next) : jsonBody(ctx, next)));
   app.use(router.routes());
   app.use(router.allowedMethods());

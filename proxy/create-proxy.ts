@@ -117,7 +117,8 @@ export async function createProxy(config: ProxyConfig, options: ProxyOptions = {
     app,
     async listen(port = config.port) {
       server = createServer(app.callback());
-      // Status streams are long-lived; other requests get a generous but finite limit.
+      // Status streams are long-lived, so no overall request timeout: request bodies get their own
+      // deadline (http/request-body-guard.ts), and headers must arrive within 20 s.
       server.requestTimeout = 0;
       server.headersTimeout = 20_000;
       server.keepAliveTimeout = 5_000;

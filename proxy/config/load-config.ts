@@ -39,6 +39,12 @@ export interface ProxyConfig {
   publicUrl: string;
   /** Trust `X-Forwarded-For`/`-Proto` from a load balancer in front (for per-IP limits and logs). */
   trustProxy: boolean;
+  /**
+   * How many trusted proxies stand in front (each appends the address it saw to `X-Forwarded-For`); the
+   * client's address is the entry the outermost of them added, counted from the right. Entries further
+   * left were written by the client and are ignored. Default 1.
+   */
+  trustedProxyHops?: number;
   redis?: { url: Secret; keyPrefix: string };
   smtp: { url: Secret; from: string };
   tokens: { current: Secret; previous: Secret[] };
@@ -216,10 +222,14 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
   const publicUrlText = env['PROXY_PUBLIC_URL'] || (typeof file['publicUrl'] === 'string' ? file['publicUrl'] : `http://${host.includes(':') ? `[${host}]` : host}:${port}`);
   const publicUrl = parseOrigin(publicUrlText, 'PROXY_PUBLIC_URL', problems) ?? publicUrlText;
   const trustProxyText = env['PROXY_TRUST_PROXY'] || String(file['trustProxy'] ?? 'false');
-  // Anything but true/false is refused: a "yes" read as false would silently count every investor
-  // behind the load balancer as one IP address.
-  if (trustProxyText !== 'true' && trustProxyText !== 'false') problems.add('PROXY_TRUST_PROXY', 'must be true or false');
-  const trustProxy = trustProxyText === 'true';
+  // Anything but true/false/a hop count is refused: a "yes" read as false would silently count every
+  // investor behind the load balancer as one IP address.
+  const hopsMatch = /^[1-5]$/.exec(trustProxyText);
+  if (trustProxyText !== 'true' && trustProxyText !== 'false' && hopsMatch === null) {
+    problems.add('PROXY_TRUST_PROXY', 'must be true, false, or the number of proxies in front (1 to 5; true means 1)');
+  }
+  const trustProxy = trustProxyText === 'true' || hopsMatch !== null;
+  const trustedProxyHops = hopsMatch === null ? 1 : Number(trustProxyText);
 
   const redisUrl = secretFromEnv(env, 'REDIS_URL', problems) ?? (file['redisUrl'] !== undefined ? secretFromConfig(file['redisUrl'], 'redisUrl', env, problems) : undefined);
   if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl.reveal())) problems.add('REDIS_URL', 'must start with redis:// or rediss://');
@@ -277,6 +287,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     port,
     publicUrl,
     trustProxy,
+    trustedProxyHops,
     ...(redisUrl !== undefined ? { redis: { url: redisUrl, keyPrefix } } : {}),
     smtp: { url: smtpUrl as Secret, from: mailFrom as string },
     tokens: { current: currentKey as Secret, previous: previousKeys },

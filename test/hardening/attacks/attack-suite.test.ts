@@ -532,12 +532,10 @@ describe('one-time code per-IP limit behind a load balancer (trustProxy on)', ()
   });
   after(() => behindProxy?.close());
 
-  // BUG (proxy/app.ts, not in this suite's fix domain): with PROXY_TRUST_PROXY=true Koa takes the
-  // leftmost X-Forwarded-For entry as the client's address. Load balancers (nginx's
-  // $proxy_add_x_forwarded_for, AWS ALB) append the real address to what the client sent, so a client
-  // that sends its own X-Forwarded-For picks its "address" and gets a fresh per-IP budget per request.
-  // Fix: `new Koa({ proxy: trustProxy, maxIpsCount: 1 })` (the entry the nearest trusted proxy added).
-  test('a client cannot pick its own address by sending X-Forwarded-For through the balancer', { todo: 'bug: proxy/app.ts trusts the leftmost X-Forwarded-For (needs maxIpsCount: 1)' }, async () => {
+  // With PROXY_TRUST_PROXY=true, the client's address is the X-Forwarded-For entry the balancer appended
+  // (the rightmost): balancers (nginx's $proxy_add_x_forwarded_for, AWS ALB) append the address they saw
+  // to whatever the client sent, so the leftmost entry is the client's own choice.
+  test('a client cannot pick its own address by sending X-Forwarded-For through the balancer', async () => {
     const { sendsPerIpPerHour } = behindProxy.proxy.deps.config.codes;
     const realClient = '192.0.2.44';
     // What the balancer forwards: the client's own header, then the address it saw.
@@ -777,14 +775,10 @@ describe('oversized requests', () => {
     }
   });
 
-  // BUG (proxy/app.ts and proxy/create-proxy.ts, outside this suite's fix domain): co-body reads the
-  // declared length as `~~Content-Length`, a 32-bit integer, so a length of 2^31 bytes or more is not
-  // refused up front (1 TB becomes negative, 2^32 + 100 becomes 100); the body parser then waits for
-  // bytes that never come, and with `server.requestTimeout = 0` (kept for the status streams) the
-  // connection is held for good: a handful of such requests per second pin sockets and memory. Fix: a
-  // middleware before the body parsers answering 413 when `Content-Length` > maxBodyBytes, and a
-  // request timeout for every route but the status stream.
-  test('a declared Content-Length of 2 GiB or more is refused at once', { todo: 'bug: co-body truncates Content-Length to 32 bits; no up-front 413 (proxy/app.ts)' }, async () => {
+  // co-body reads the declared length as `~~Content-Length`, a 32-bit integer, so a length of 2^31 bytes or
+  // more would slip past its limit (1 TB turns negative, 2^32 + 100 turns into 100) and then wait for bytes
+  // that never come; proxy/http/request-body-guard.ts refuses it before the parser runs.
+  test('a declared Content-Length of 2 GiB or more is refused at once', async () => {
     // A 413 comes back in milliseconds (see the 1 MB case above); 3 s without any answer is the hang.
     const statuses = await Promise.all(['1000000000000', String(2 ** 32 + 100)].map(async (length) => {
       try {

@@ -148,6 +148,7 @@ describe('a single sale from environment variables', () => {
     assert.equal(config.port, 9000);
     assert.equal(config.publicUrl, 'https://kyc.sale.example');
     assert.equal(config.trustProxy, true);
+    assert.equal(config.trustedProxyHops, 1, 'true means one proxy in front');
     assert.equal(config.logLevel, 'warn');
   });
 
@@ -486,6 +487,15 @@ describe('validation', () => {
     assert.ok(!problems.some((problem) => problem.startsWith('sales[1].id')));
   });
 
+  test('PROXY_TRUST_PROXY may give the number of proxies in front (a CDN and a load balancer: 2)', async () => {
+    const config = await loadConfig(singleSaleEnv({ PROXY_TRUST_PROXY: '2' }));
+    assert.equal(config.trustProxy, true);
+    assert.equal(config.trustedProxyHops, 2);
+    for (const wrong of ['0', '6', '1.5', 'two']) {
+      assertProblem(await problemsOf(singleSaleEnv({ PROXY_TRUST_PROXY: wrong })), 'PROXY_TRUST_PROXY', /number of proxies in front \(1 to 5/);
+    }
+  });
+
   test('process settings: URLs, booleans and limits', async () => {
     const problems = await problemsOf(singleSaleEnv({
       PROXY_PUBLIC_URL: 'https://kyc.example/path',
@@ -494,7 +504,7 @@ describe('validation', () => {
       PROXY_PORT: 'eighty',
     }));
     assertProblem(problems, 'PROXY_PUBLIC_URL', /origin/);
-    assertProblem(problems, 'PROXY_TRUST_PROXY', /true or false/);
+    assertProblem(problems, 'PROXY_TRUST_PROXY', /true, false, or the number of proxies/);
     assertProblem(problems, 'REDIS_URL', /redis:\/\//);
     assertProblem(problems, 'PROXY_PORT', /integer/);
   });
