@@ -50,6 +50,7 @@ export function startChild(options: ChildOptions): BenchChild {
   // `once` rejects on an 'error' event (e.g. a failed kill); stopping only needs to know it is over.
   const exited = once(child, 'exit').catch(() => undefined);
 
+  let probes: Promise<unknown> = Promise.resolve();
   const message = <T>(accept: (message: unknown) => T | undefined, timeoutMs: number): Promise<T> => new Promise<T>((resolve, reject) => {
     const onMessage = (value: unknown): void => {
       const accepted = accept(value);
@@ -84,15 +85,20 @@ export function startChild(options: ChildOptions): BenchChild {
       child.send(value as Parameters<ChildProcess['send']>[0]);
     },
     message,
-    async probe({ gc = false } = {}) {
-      const answered = message((value) => {
-        const answer = value as Partial<ProbeAnswer> | null;
-        return answer?.probe === 'process' ? (answer as ProbeAnswer) : undefined;
-      }, 10_000);
-      child.send({ probe: 'process', gc } satisfies ProbeRequest);
-      const answer = await answered;
-      if (gc && !answer.collected) throw new Error('the child could not collect garbage (is --expose-gc given?)');
-      return answer;
+    probe({ gc = false } = {}) {
+      // One probe at a time: answers carry no id, so two in flight could each take the other's answer.
+      const asked = probes.then(async () => {
+        const answered = message((value) => {
+          const answer = value as Partial<ProbeAnswer> | null;
+          return answer?.probe === 'process' ? (answer as ProbeAnswer) : undefined;
+        }, 10_000);
+        child.send({ probe: 'process', gc } satisfies ProbeRequest);
+        const answer = await answered;
+        if (gc && !answer.collected) throw new Error('the child could not collect garbage (is --expose-gc given?)');
+        return answer;
+      });
+      probes = asked.catch(() => undefined);
+      return asked;
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;

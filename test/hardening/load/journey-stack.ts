@@ -26,6 +26,8 @@ export interface JourneyStackOptions {
   mailsKept: number;
   /** Node flags for the proxy process (e.g. `--expose-gc` for memory after a collection). */
   proxyNodeArgs?: string[];
+  /** More environment for the proxy process (e.g. `REDIS_URL`). */
+  proxyEnv?: Record<string, string>;
 }
 
 /** A running stack. */
@@ -60,7 +62,7 @@ export async function startJourneyStack(options: JourneyStackOptions): Promise<J
       }),
       buildProxy(),
     ]);
-    const proxy = await bench.startProxy(built, { nodeArgs: options.proxyNodeArgs ?? [] });
+    const proxy = await bench.startProxy(built, { nodeArgs: options.proxyNodeArgs ?? [], env: options.proxyEnv ?? {} });
     await askSandbox(bench.sandbox, { reviewer: 'webhook', url: `${proxy.url}/webhooks/${SALE_ID}`, secret: WEBHOOK_SECRET }, 10_000);
     return { bench, proxy, receiver, close };
   } catch (error) {
