@@ -5,13 +5,16 @@
 //   host's bundler can share them. Types come from `tsc -p tsconfig.types.json` (see `npm run build`);
 // - dist/locales/<lang>.js: each catalog but English (widget/i18n/locales/*.ts) as its own small minified
 //   ES module. Both builds import them on demand from next to their own file (widget/i18n/locale.ts):
-//   the IIFE cannot code-split, and a page that never needs German never downloads it.
+//   the IIFE cannot code-split, and a page that never needs German never downloads it;
+// - dist/wallet.js: the wallet code (widget/wallet/wallet-proof-flow.ts: EIP-6963 discovery, EIP-1193
+//   calls, the proof's flow) as its own minified ES module, imported the same way by both builds, only when the wallet
+//   step opens on a sale that takes proofs of wallet ownership (widget/wallet/load-wallet-module.ts).
 import { readdirSync } from 'node:fs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import esbuild from 'rollup-plugin-esbuild';
 import htmlLiterals from 'rollup-plugin-html-literals';
-import { SCRIPT_TAG_BUDGET_GZIP_BYTES, bundleReport } from './build/bundle-report.mjs';
+import { SCRIPT_TAG_BUDGET_GZIP_BYTES, WALLET_MODULE_BUDGET_GZIP_BYTES, bundleReport } from './build/bundle-report.mjs';
 
 const typescript = () => esbuild({ target: 'es2022', tsconfig: 'tsconfig.web.json', include: /\.ts$/ });
 const minify = () => terser({ ecma: 2022, module: false, compress: { passes: 3, pure_getters: true, unsafe_arrows: true, unsafe_methods: true }, toplevel: true, format: { comments: false } });
@@ -35,6 +38,16 @@ export default [
     output: { file: 'dist/kyc-onboarding.esm.js', format: 'es', sourcemap: true },
     external: (id) => /^(lit|@lit|@noble)(\/|$)/.test(id),
     plugins: [nodeResolve({ browser: true }), typescript()],
+  },
+  {
+    input: 'widget/wallet/wallet-proof-flow.ts',
+    output: { file: 'dist/wallet.js', format: 'es', sourcemap: true },
+    plugins: [
+      nodeResolve({ browser: true }),
+      typescript(),
+      terser({ ecma: 2022, module: true, compress: { passes: 3, pure_getters: true, unsafe_arrows: true }, format: { comments: false } }),
+      bundleReport({ budget: WALLET_MODULE_BUDGET_GZIP_BYTES }),
+    ],
   },
   {
     input: localeInputs,

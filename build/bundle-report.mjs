@@ -9,6 +9,9 @@ import { gzipSync } from 'node:zlib';
 /** The script-tag bundle's budget, gzip bytes (issue 5: ≤ 40 KB with English). */
 export const SCRIPT_TAG_BUDGET_GZIP_BYTES = 40 * 1024;
 
+/** The wallet module's budget, gzip bytes (dist/wallet.js, loaded only on the wallet step of a sale taking proofs). */
+export const WALLET_MODULE_BUDGET_GZIP_BYTES = 4 * 1024;
+
 /** `sha384-…` of `bytes`, as the `integrity` attribute wants it. */
 export function integrityOf(bytes) {
   return `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
@@ -26,7 +29,7 @@ export function bundleReport({ budget } = {}) {
         const gzip = gzipSync(bytes, { level: 9 }).length;
         const integrity = integrityOf(bytes);
         const over = budget !== undefined && gzip > budget ? '  OVER BUDGET' : '';
-        const against = budget === undefined ? '' : ` of ${(budget / 1024).toFixed(0)} KB`;
+        const against = budget === undefined ? '' : ` of ${(budget / 1024).toFixed(1).replace(/\.0$/, '')} KB`;
         console.log(`${path}: ${(gzip / 1024).toFixed(1)} KB gzip${against}${over}\n  integrity="${integrity}"`);
         const recordPath = join(dirname(path), 'integrity.json');
         const record = JSON.parse(await readFile(recordPath, 'utf8').catch(() => '{}'));

@@ -22,6 +22,7 @@ import { renderEmailStep } from './steps/email-step.js';
 import { renderStepContent, stepStyles } from './steps/form-step-content.js';
 import { renderStatusStep } from './steps/status-step.js';
 import { ethereumAddressRefusal } from './fields/ethereum-field.js';
+import { createWalletHost, walletProofProblem, type WalletHost } from './wallet/wallet-proof.js';
 import { formStyles } from './styles/form-styles.js';
 import { themeStyles } from './styles/theme.js';
 import { elementStyles } from './styles/element-styles.js';
@@ -160,8 +161,8 @@ export class KycOnboarding extends LitElement {
   messages: MessageOverrides | undefined = undefined;
 
   /**
-   * Where the locale files are (`locales/<lang>.js` under it); default: next to the widget's script.
-   * Set it when a bundler or a CDN serves them elsewhere.
+   * Where the locale files and the wallet module are (`locales/<lang>.js` and `wallet.js` under it);
+   * default: next to the widget's script. Set it when a bundler or a CDN serves them elsewhere.
    */
   localesUrl = '';
 
@@ -190,6 +191,8 @@ export class KycOnboarding extends LitElement {
   #draft: DraftStore | undefined;
   #keeper: SessionKeeper | undefined;
   #form: KycForm | undefined;
+  /** The proxy's wallet routes and the wallet module, for the wallet step's proof of ownership. */
+  #wallet: WalletHost | undefined;
   #stream: StatusStream | undefined;
   #controller: AbortController | undefined;
   #ticker: ReturnType<typeof setInterval> | undefined;
@@ -470,6 +473,7 @@ export class KycOnboarding extends LitElement {
   #createForm(config: SaleConfig): KycForm {
     const client = this.#client as ProxyClient;
     const keeper = this.#keeper as SessionKeeper;
+    this.#wallet = createWalletHost(client, keeper, () => this.localesUrl || undefined);
     const form = new KycForm({
       element: this,
       config,
@@ -579,6 +583,12 @@ export class KycOnboarding extends LitElement {
     // The provider's verdict on the address, which the shared rule cannot know.
     const refusal = this.step === 'wallet' ? ethereumAddressRefusal(form) : undefined;
     if (refusal !== undefined) problems.push(refusal);
+    // A sale that requires a wallet proof: an address not proven stops the step, shown on the field.
+    const unproven = this.step === 'wallet' ? walletProofProblem(form) : undefined;
+    if (unproven !== undefined) {
+      form.showProblems([unproven]);
+      problems.push(unproven);
+    }
     if (problems.length > 0) {
       this.#showProblems(problems);
       return;
@@ -646,6 +656,11 @@ export class KycOnboarding extends LitElement {
       if (isApiError(error, CLIENT_ERROR_CODES.aborted) || isApiError(error, CLIENT_ERROR_CODES.reauthNeeded)) return;
       const fieldProblems = isApiError(error) ? error.fields.filter((problem) => problem.field !== '') : [];
       if (fieldProblems.length > 0) {
+        // An address the sale wants proven: back to the wallet step, where the proof is made.
+        if (fieldProblems.some((problem) => problem.rule === 'wallet_proof_required')) {
+          this.#returnToReview = true;
+          this.#show('wallet');
+        }
         form.showProblems(fieldProblems);
         this.#showProblems(fieldProblems);
       } else this.#fail(error);
@@ -793,7 +808,7 @@ export class KycOnboarding extends LitElement {
         if (review) void this.#submit();
         else this.#next();
       }}>
-        ${renderStepContent(step, form)}
+        ${renderStepContent(step, form, this.#wallet)}
         ${this.#renderFailure()}
         <div class="actions">
           ${first ? html`<span></span>` : html`<button type="button" class="secondary" @click=${() => this.#back()}>${messages.common.back}</button>`}

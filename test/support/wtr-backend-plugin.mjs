@@ -4,7 +4,10 @@
 // and by S3's CORS. It starts with the test server and stops with it.
 //
 // Browser tests reach it through a small JSON API on the test server itself (same origin, no CORS):
-//   GET  /__backend/info                 → { proxyUrl, sale, pageOrigin, closedUrl }
+//   GET  /__backend/info                 → { proxyUrl, sale, pageOrigin, closedUrl, walletSales }; the sale
+//                                          takes optional wallet proofs on chain 1 (the proxy's default);
+//                                          walletSales.required and walletSales.off name copies of it
+//                                          that require a proof and take none
 //   GET  /__backend/code?email=          → { code }: the latest one-time code mailed to `email`
 //   GET  /__backend/host-token?email=    → a host session ({ token, expiresAt, userId }) made with the
 //                                          integrator key, as a sale's backend would
@@ -18,6 +21,9 @@
 // Answers are always HTTP 200 (the test server's plugin hook sets it): failures are `{ error }`.
 
 const PREFIX = '/__backend/';
+
+/** Copies of the test sale with other wallet-proof settings (issue 8), same provider account. */
+const WALLET_SALES = { required: 'acme-proof-required', off: 'acme-proof-off' };
 
 async function readJson(req) {
   const chunks = [];
@@ -36,7 +42,7 @@ export function backendPlugin() {
   let s3OffsetMs = 0;
 
   const routes = {
-    info: () => ({ proxyUrl: stack.proxyUrl, sale: support.SALE_ID, pageOrigin, closedUrl }),
+    info: () => ({ proxyUrl: stack.proxyUrl, sale: support.SALE_ID, pageOrigin, closedUrl, walletSales: WALLET_SALES }),
     code: async (query) => {
       const email = String(query.get('email') ?? '').toLowerCase();
       const message = await stack.catcher.waitForMessage({ to: email }, 5000);
@@ -105,6 +111,10 @@ export function backendPlugin() {
       closedUrl = `http://127.0.0.1:${await support.freePort()}`;
       stack = await support.startStack({
         sale: { origins: [support.SALE_ORIGIN, pageOrigin] },
+        extraSales: [
+          { id: WALLET_SALES.required, origins: [support.SALE_ORIGIN, pageOrigin], wallet: { proof: 'required' } },
+          { id: WALLET_SALES.off, origins: [support.SALE_ORIGIN, pageOrigin], wallet: { proof: 'off' } },
+        ],
         s3Origins: [pageOrigin],
         s3Now: () => Date.now() + s3OffsetMs,
         proxyOptions: { now: () => Date.now() + proxyOffsetMs },

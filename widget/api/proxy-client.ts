@@ -16,6 +16,8 @@ import type {
   SubmittedAnswers,
   UploadRequestFile,
   UploadTickets,
+  WalletChallenge,
+  WalletProof,
   WidgetSession,
 } from './proxy-types.js';
 
@@ -55,6 +57,12 @@ export interface ProxyClient {
   previousSubmission(token: string, signal?: AbortSignal): Promise<SubmittedAnswers>;
   /** Check an Ethereum address (EIP-55, then the provider); resolves with its checksummed form. */
   checkEthereumAddress(token: string, address: string, signal?: AbortSignal): Promise<CheckedAddress>;
+  /** The Sign-In with Ethereum message for `address` on `chainId` (400 `wrong_chain`, 404 `wallet_proof_off`). */
+  walletChallenge(token: string, address: string, chainId: number, signal?: AbortSignal): Promise<WalletChallenge>;
+  /** Send the signed message; resolves with the proven address (400 `proof_*` naming `message` or `signature`). */
+  proveWallet(token: string, message: string, signature: string, signal?: AbortSignal): Promise<WalletProof>;
+  /** The addresses this investor has proven (after a reload). */
+  walletProofs(token: string, signal?: AbortSignal): Promise<WalletProof[]>;
 }
 
 const DEFAULT_TIMEOUT_MS = 20_000;
@@ -152,6 +160,9 @@ export function createProxyClient(options: ProxyClientOptions): ProxyClient {
     previousSubmission: async (token, signal) =>
       (await call<{ submission: SubmittedAnswers }>({ method: 'GET', path: '/kyc/submission', token, signal })).submission,
     checkEthereumAddress: (token, address, signal) => call<CheckedAddress>({ method: 'POST', path: '/ethereum-address/check', token, body: { address }, signal }),
+    walletChallenge: (token, address, chainId, signal) => call<WalletChallenge>({ method: 'POST', path: '/wallet/challenges', token, body: { address, chainId }, signal }),
+    proveWallet: (token, message, signature, signal) => call<WalletProof>({ method: 'POST', path: '/wallet/proofs', token, body: { message, signature }, signal }),
+    walletProofs: async (token, signal) => (await call<{ proofs: WalletProof[] }>({ method: 'GET', path: '/wallet/proofs', token, signal })).proofs,
   };
 }
 

@@ -28,6 +28,7 @@ import { describedBy, fieldLabelContent, renderFieldError } from './text-field.j
 const FIELD = 'ethereumAddress';
 const STATUS_ID = `${FIELD}-status`;
 const RECORDED_AS_ID = `${FIELD}-checksummed`;
+const PROOF_ID = `${FIELD}-proof`;
 
 /** How long typing must pause on a complete-looking address before it is checked (ms). */
 export const CHECK_PAUSE_MS = 800;
@@ -174,6 +175,22 @@ export function ethereumAddressRefusal(host: StepHost): FieldProblem | undefined
   return verdict?.state === 'refused' ? verdict.problem : undefined;
 }
 
+/**
+ * Put `address` in the field as if the investor had taken the offered form: the answer is recorded and
+ * checked (locally, then by the proxy). The wallet proof fills the field this way.
+ */
+export function fillEthereumAddress(host: StepHost, address: string): void {
+  ethereumCheck(host).replace(address);
+}
+
+/** What the wallet proof adds to the field (issue 8). */
+export interface EthereumFieldProof {
+  /** The proof status of the address in the field ("proven with …", "typed by hand — not proven"). */
+  status?: { text: string; proven: boolean } | undefined;
+  /** The sale takes addresses from the wallet only: the input is read-only. */
+  readOnly?: boolean;
+}
+
 /** The input the event came from, or the field's input next to the button it came from. */
 function addressInput(event: Event): HTMLInputElement | null {
   const root = (event.currentTarget as HTMLElement).getRootNode() as ParentNode;
@@ -208,7 +225,7 @@ function renderCheckStatus(host: StepHost, check: EthereumCheck, verdict: Verdic
 }
 
 /** Draw the Ethereum address field (the element adds {@link ethereumFieldStyles} to its styles). */
-export function renderEthereumField(host: StepHost): TemplateResult {
+export function renderEthereumField(host: StepHost, proof: EthereumFieldProof = {}): TemplateResult {
   const check = ethereumCheck(host);
   const messages = host.messages;
   const value = host.answer(FIELD);
@@ -220,7 +237,14 @@ export function renderEthereumField(host: StepHost): TemplateResult {
   // An address without a checksum (all one case) is recorded checksummed: say so before the proxy does it.
   const recordedAs = local?.ok === true && local.address !== value && error === undefined ? local.address : undefined;
   const required = host.isRequired(FIELD);
-  const described = [describedBy(FIELD, true, false), recordedAs === undefined ? '' : RECORDED_AS_ID, verdict === undefined || verdict.state === 'refused' ? '' : STATUS_ID, error === undefined ? '' : `${FIELD}-error`]
+  const proofStatus = proof.status;
+  const described = [
+    describedBy(FIELD, true, false),
+    proofStatus === undefined ? '' : PROOF_ID,
+    recordedAs === undefined ? '' : RECORDED_AS_ID,
+    verdict === undefined || verdict.state === 'refused' ? '' : STATUS_ID,
+    error === undefined ? '' : `${FIELD}-error`,
+  ]
     .filter(Boolean)
     .join(' ');
   return html`<div class="field ethereum-field" part="field">
@@ -240,6 +264,7 @@ export function renderEthereumField(host: StepHost): TemplateResult {
       inputmode="text"
       placeholder=${messages.wallet.placeholder}
       ?required=${required}
+      ?readonly=${proof.readOnly === true}
       aria-required=${required ? 'true' : 'false'}
       aria-invalid=${error === undefined ? 'false' : 'true'}
       aria-describedby=${described}
@@ -251,6 +276,7 @@ export function renderEthereumField(host: StepHost): TemplateResult {
       }}
       @blur=${() => check.check()}
     />
+    ${proofStatus === undefined ? nothing : html`<p class="proof-status${proofStatus.proven ? ' proven' : ''}" id=${PROOF_ID}>${proofStatus.text}</p>`}
     ${recordedAs === undefined ? nothing : html`<p class="hint recorded-as" id=${RECORDED_AS_ID}>${format(messages.wallet.checksummedForm, { address: recordedAs }, host.locale)}</p>`}
     ${renderCheckStatus(host, check, verdict)} ${renderFieldError(FIELD, error)}
     ${suggestion === undefined
@@ -291,7 +317,15 @@ export const ethereumFieldStyles = css`
     color: var(--_success);
     font-weight: 600;
   }
-  .check-status.verified::before {
+  .proof-status {
+    color: var(--_muted);
+  }
+  .proof-status.proven {
+    color: var(--_success);
+    font-weight: 600;
+  }
+  .check-status.verified::before,
+  .proof-status.proven::before {
     content: '✓';
     margin-inline-end: 0.375em;
   }

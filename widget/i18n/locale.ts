@@ -6,7 +6,7 @@
 import en, { dir as englishDirection } from './en.js';
 import type { LocaleCatalog, Messages, TextDirection } from './messages.js';
 import { applyOverrides } from './overrides.js';
-import { WIDGET_SCRIPT_URL } from './script-url.js';
+import { widgetFileUrl } from './script-url.js';
 
 /** The locale every other one falls back to. */
 export const DEFAULT_LOCALE = 'en';
@@ -102,16 +102,6 @@ function catalogOf(locale: string, module: LocaleModule): LocaleCatalog {
   return Object.freeze({ locale, dir, messages });
 }
 
-/** The URL of a locale file. */
-function localeFileUrl(locale: string, baseUrl: string | URL | undefined): string {
-  const page = typeof document === 'undefined' ? undefined : document.baseURI;
-  const base = baseUrl ?? WIDGET_SCRIPT_URL ?? page;
-  if (base === undefined) throw new Error('no base URL to load locale files from');
-  // A base may be relative to the page (`/assets/`). One without a trailing slash names a file (the
-  // script itself), so the locale files resolve next to it.
-  return new URL(`locales/${locale}.js`, new URL(base, page)).href;
-}
-
 /**
  * The catalog of `locale` (any tag: `de-CH` gives German). English comes from the bundle at once; any
  * other supported locale is imported once from `<baseUrl>/locales/<lang>.js` and cached (several
@@ -123,7 +113,7 @@ export function loadMessages(locale: string, options: LoadMessagesOptions = {}):
   if (supported === undefined || supported === DEFAULT_LOCALE) return Promise.resolve(ENGLISH);
   let url: string;
   try {
-    url = localeFileUrl(supported, options.baseUrl);
+    url = widgetFileUrl(`locales/${supported}.js`, options.baseUrl);
   } catch (error) {
     console.warn(`kyc-onboarding: showing English: the ${supported} strings cannot be loaded (${(error as Error).message}).`);
     return Promise.resolve(ENGLISH);

@@ -72,6 +72,27 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 /** The widget's own checks of a file before it is uploaded (storage accepts JPEG, PNG, PDF of 200 KB–20 MB). */
 export type UploadRule = 'file_type' | 'too_small' | 'too_large';
 
+/** The proxy's refusal of an address that needs a wallet proof (issue 8), shown on the address field. */
+export type WalletRule = 'wallet_proof_required';
+
+/**
+ * Why proving the address with the wallet stopped: the wallet's reasons (`widget/wallet/wallet-types.ts`),
+ * the wallet module not loading, and the proxy refusing the signed message.
+ */
+export type WalletFailureName =
+  | 'noWallet'
+  | 'rejected'
+  | 'unauthorized'
+  | 'disconnected'
+  | 'unknownChain'
+  | 'wrongChain'
+  | 'pending'
+  | 'accountChanged'
+  | 'failed'
+  | 'loadFailed'
+  | 'proofRefused'
+  | 'expired';
+
 /** What a `format` error says depends on what the field holds. */
 export type FormatKind = 'text' | 'birthdate' | 'ethereumAddress' | 'amount' | 'file' | 'email' | 'code';
 
@@ -82,7 +103,7 @@ export type FormatKind = 'text' | 'birthdate' | 'ethereumAddress' | 'amount' | '
  * `{suggestion}`; `min_amount` `{min}`; `unknown_field` `{property}`; `file_size` `{min}`, `{max}`; the
  * upload rules `{size}`, `{min}`, `{max}` (formatted sizes).
  */
-export type FieldErrorMessages = { readonly [rule in Exclude<FieldRule, 'format'> | UploadRule]: Text } & {
+export type FieldErrorMessages = { readonly [rule in Exclude<FieldRule, 'format'> | UploadRule | WalletRule]: Text } & {
   readonly format: { readonly [kind in FormatKind]: string };
 };
 
@@ -260,6 +281,28 @@ export interface Messages {
     readonly useSuggestion: string;
     /** The proxy's check failed (network, provider), with a retry: the investor may go on regardless. */
     readonly checkUnavailable: string;
+    /** Proof of ownership (issue 8): what connecting and signing is for, above the button. */
+    readonly proofIntro: string;
+    readonly connect: string;
+    /** While the wallet is asked for its account and network. */
+    readonly connecting: string;
+    /** Legend of the list of wallets when the browser has several. */
+    readonly chooseWallet: string;
+    /** The name of a wallet that gives none (the page's `window.ethereum`). */
+    readonly browserWallet: string;
+    /** Above the message the wallet will ask to sign (shown before the wallet's prompt). */
+    readonly signIntro: string;
+    /** `{wallet}`: its name. */
+    readonly sign: string;
+    readonly signing: string;
+    /** The address in the field is proven: `{wallet}`. */
+    readonly provenWith: string;
+    /** The same, after a reload (the wallet's name is not known any more). */
+    readonly proven: string;
+    /** The address in the field was typed, not proven. */
+    readonly notProven: string;
+    /** Why proving stopped; `unknownChain` and `wrongChain` have `{chainId}`. Nothing typed is lost. */
+    readonly failures: { readonly [reason in WalletFailureName]: string };
   };
   /** The estimated participation amount. */
   readonly amount: {

@@ -1,6 +1,6 @@
 /**
- * The URL of the widget's own script, for finding the locale files built next to it
- * (`<script dir>/locales/<lang>.js`).
+ * The URL of the widget's own script, for finding the files built next to it (`<script dir>/locales/<lang>.js`,
+ * `<script dir>/wallet.js`).
  *
  * It must be read while the script runs: `document.currentScript` is only set then. As an ES module
  * (`dist/kyc-onboarding.esm.js`, or the sources in tests) `import.meta.url` is the module's own URL. In
@@ -9,3 +9,15 @@
  * (server-side rendering), where nothing is loaded.
  */
 export const WIDGET_SCRIPT_URL: string | undefined = typeof document === 'undefined' ? undefined : import.meta.url;
+
+/**
+ * The URL of `path` (`locales/de.js`, `wallet.js`) in the folder of the widget's files: under `baseUrl`
+ * when given (absolute, or relative to the page; one without a trailing slash names a file, so `path`
+ * resolves next to it), else next to the widget's script. Throws when there is no base at all (no page).
+ */
+export function widgetFileUrl(path: string, baseUrl?: string | URL): string {
+  const page = typeof document === 'undefined' ? undefined : document.baseURI;
+  const base = baseUrl ?? WIDGET_SCRIPT_URL ?? page;
+  if (base === undefined) throw new Error(`no base URL to load ${path} from`);
+  return new URL(path, new URL(base, page)).href;
+}

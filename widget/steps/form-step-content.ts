@@ -10,6 +10,7 @@ import { fileFieldStyles } from '../fields/file-field.js';
 import type { FormStepId } from '../flow/journey-steps.js';
 import type { KycForm } from '../flow/kyc-form.js';
 import { uploadControllerFor } from '../upload/upload-controller.js';
+import type { WalletHost } from '../wallet/wallet-proof.js';
 import { renderAddressStep } from './address-step.js';
 import { renderDocumentsStep } from './documents-step.js';
 import { renderPersonalStep } from './personal-step.js';
@@ -20,8 +21,8 @@ import { renderWalletStep, walletStepStyles } from './wallet-step.js';
 /** The styles of every step, for the element's `static styles`. */
 export const stepStyles: CSSResultGroup[] = [dateFieldStyles, choiceListStyles, fileFieldStyles, ethereumFieldStyles, walletStepStyles, reviewStepStyles, statusStepStyles];
 
-/** Draw the content of a form step or of the review. */
-export function renderStepContent(step: FormStepId | 'review', form: KycForm): TemplateResult {
+/** Draw the content of a form step or of the review; `wallet` serves the wallet step's proof of ownership. */
+export function renderStepContent(step: FormStepId | 'review', form: KycForm, wallet?: WalletHost): TemplateResult {
   switch (step) {
     case 'personal':
       return renderPersonalStep(form);
@@ -30,7 +31,7 @@ export function renderStepContent(step: FormStepId | 'review', form: KycForm): T
     case 'documents':
       return renderDocumentsStep(form, uploadControllerFor(form));
     case 'wallet':
-      return renderWalletStep(form);
+      return renderWalletStep(form, wallet);
     case 'review':
       return renderReviewStep(form);
   }
