@@ -25,6 +25,7 @@ import fc from 'fast-check';
 import { isValidEmail as providerAcceptsEmail } from '../../../demo/sandbox/api/users.js';
 import { normalizeEmail } from '../../../proxy/codes.js';
 import { EMAIL_ADDRESS, MAX_EMAIL_LENGTH } from '../../../proxy/contract/email-address.js';
+import { KYC_FIELDS } from '../../../proxy/contract/kyc-fields.js';
 import { signWebhook, type ParamValue } from '../../../proxy/signer.js';
 import type { HttpMethod, OpenApiDocument } from '../../../proxy/openapi/openapi-types.js';
 import { api, signIn, uniqueEmail, uploadFiles, VALID_FILE_BYTES, validSubmission, type Investor, type UploadedKeys } from '../../proxy/support/investor.js';
@@ -49,6 +50,9 @@ interface FuzzCase {
   request: RawRequest;
   fault?: string;
 }
+
+/** The names a wrong body field is reported by, besides its own: a wrong `submission` is reported by its fields. */
+const FAULT_NAMES: Readonly<Record<string, readonly string[]>> = { submission: ['submission', ...KYC_FIELDS] };
 
 let stack: Stack;
 let journal: JournaledStore;
@@ -391,6 +395,8 @@ async function drainBackground(): Promise<void> {
   for (let rounds = 0; background !== undefined && background.size > 0 && rounds < 20; rounds += 1) await Promise.allSettled([...background]);
 }
 
+let previous: RawRequest | undefined;
+
 async function exercise(fuzzCase: FuzzCase): Promise<void> {
   countCase(tally, fuzzCase.route);
   const mailsBefore = stack.catcher.messages().length;
@@ -400,12 +406,15 @@ async function exercise(fuzzCase: FuzzCase): Promise<void> {
   try {
     answer = await sendRaw(stack.proxyUrl, fuzzCase.request);
   } catch (error) {
-    assert.fail(`no answer (${(error as Error).message}) to ${describeRequest(fuzzCase.request)}`);
+    // The request before can matter (it shared the kept-alive connection).
+    assert.fail(`no answer (${(error as Error).message}) to ${describeRequest(fuzzCase.request)}\nafter ${previous === undefined ? 'nothing' : describeRequest(previous)}`);
+  } finally {
+    previous = fuzzCase.request;
   }
   countAnswer(tally, answer.status);
   // Refused by Node's HTTP parser, not by the proxy: no body to check (see the todo test below).
   if (isParserRefusal(answer)) tally.parserRefusals += 1;
-  else assertProxyAnswer(fuzzCase.request, answer, fuzzCase.fault);
+  else assertProxyAnswer(fuzzCase.request, answer, fuzzCase.fault, fuzzCase.fault === undefined ? [] : FAULT_NAMES[fuzzCase.fault] ?? [fuzzCase.fault]);
   if (fuzzCase.route === 'POST /webhooks/:sale' && answer.status === 200) await drainBackground();
   if (answer.status < 400) {
     if (fuzzCase.route === 'POST /v1/sales/:sale/codes' && answer.status === 202) {
@@ -434,8 +443,11 @@ test('every proxy route: no 5xx, no hang, errors with a code and the field, noth
     ...specs.map((spec) => ({
       name: `${spec.method} ${spec.route}`,
       weight: spec.route.endsWith('/kyc') && spec.method === 'POST' ? 4 : spec.fields ? 3 : 1,
-      // Known bug (the todo test below): an email the proxy accepts and the provider refuses is a 502.
-      cases: spec.route.endsWith('/host-sessions') ? routeCases(spec).filter((fuzzCase) => !providerRefusesAcceptedEmail(fuzzCase.request)) : routeCases(spec),
+      // Known bugs (the todo tests below): an email the proxy accepts and the provider refuses is a 502;
+      // HEAD on the status stream never answers.
+      cases: spec.route.endsWith('/host-sessions')
+        ? routeCases(spec).filter((fuzzCase) => !providerRefusesAcceptedEmail(fuzzCase.request))
+        : spec.route.endsWith('/kyc/events') ? routeCases(spec).filter((fuzzCase) => fuzzCase.request.method !== 'HEAD') : routeCases(spec),
     })),
     { name: 'POST /v1/sales/:sale/kyc one submission field', weight: 4, cases: submissionFieldCases() },
     { name: 'POST /webhooks/:sale', weight: 4, cases: webhookCases() },
@@ -468,4 +480,13 @@ test('an email the provider refuses is a 400 naming the field, not a 502', { tod
     assert.equal(answer.status, 400, `${email}: ${answer.status} ${JSON.stringify(answer.body)}`);
     assert.equal(answer.body.error.fields?.[0]?.field, 'email');
   }
+});
+
+// Known bug, outside this helper's files (proxy/routes/status-stream-route.ts): the router answers HEAD
+// with the GET route, and the stream route opens a stream for it. Node sends no body for HEAD, so the
+// headers, only flushed by the first body write, never go out: the request hangs with a subscription
+// open until the token expires (minutes). Expected: the headers (or a 405) at once.
+test('HEAD on the status stream answers at once', { todo: 'HEAD /kyc/events hangs: headers never flushed' }, async () => {
+  const answer = await sendRaw(stack.proxyUrl, { method: 'HEAD', target: `/v1/sales/${SALE_ID}/kyc/events`, headers: { Origin: SALE_ORIGIN, Authorization: `Bearer ${investor.token}` }, timeoutMs: 3000 });
+  assert.ok(answer.status === 200 || answer.status === 405, String(answer.status));
 });

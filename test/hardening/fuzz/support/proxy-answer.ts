@@ -1,7 +1,8 @@
 /**
  * The properties every proxy answer to a fuzzed request must have: no 5xx; a 4xx is
  * `{ "error": { "code", "message", "fields"? } }` as JSON; and when exactly one field of an otherwise valid
- * body is wrong, a 400 names that field.
+ * body is wrong, a 400 names that field (or, given `faultNames`, one of the names it is reported by: the
+ * KYC route reports a wrong `submission` object by the fields it lacks).
  */
 import assert from 'node:assert/strict';
 import { describeRequest, type RawAnswer, type RawRequest } from './raw-request.js';
@@ -12,7 +13,7 @@ interface ProxyErrorBody {
 }
 
 /** Assert that `answer` to `request` is not a server error and, if a refusal, has the error shape. */
-export function assertProxyAnswer(request: RawRequest, answer: RawAnswer, fault?: string): void {
+export function assertProxyAnswer(request: RawRequest, answer: RawAnswer, fault?: string, faultNames: readonly string[] = fault === undefined ? [] : [fault]): void {
   const where = (): string => `${describeRequest(request)}\n→ ${answer.status} ${answer.text.slice(0, 500)}`;
   assert.ok(answer.status >= 100 && answer.status < 500, `a server error:\n${where()}`);
   if (answer.status < 400 || request.method === 'HEAD') return;
@@ -30,6 +31,8 @@ export function assertProxyAnswer(request: RawRequest, answer: RawAnswer, fault?
   }
   if (fault !== undefined && answer.status === 400) {
     const named = (error.fields ?? []).map((problem) => problem.field);
-    assert.ok(named.some((field) => field === fault || field.startsWith(`${fault}.`) || field.startsWith(`${fault}[`)), `only "${fault}" was wrong, but the refusal names ${JSON.stringify(named)}:\n${where()}`);
+    const names = faultNames.length > 0 ? faultNames : [fault];
+    const isFault = (field: string): boolean => names.some((name) => field === name || field.startsWith(`${name}.`) || field.startsWith(`${name}[`));
+    assert.ok(named.some(isFault), `only "${fault}" was wrong, but the refusal names ${JSON.stringify(named)}:\n${where()}`);
   }
 }

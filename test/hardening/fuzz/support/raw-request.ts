@@ -58,8 +58,27 @@ function parseJson(headers: IncomingHttpHeaders, text: string): unknown {
   }
 }
 
-/** Send `raw` to `baseUrl` (`http://127.0.0.1:<port>`) and read the whole answer, within the time limit. */
-export function sendRaw(baseUrl: string, raw: RawRequest): Promise<RawAnswer> {
+/**
+ * Send `raw` to `baseUrl` (`http://127.0.0.1:<port>`) and read the whole answer, within the time limit.
+ * A kept-alive connection the server closed just as the request went out is a race of keep-alive, not
+ * an answer: that request is sent once more on a new connection, as Node's documentation advises
+ * (`request.reusedSocket`).
+ */
+export async function sendRaw(baseUrl: string, raw: RawRequest): Promise<RawAnswer> {
+  try {
+    return await sendOnce(baseUrl, raw, agent);
+  } catch (error) {
+    if (!(error instanceof ReusedSocketReset)) throw error;
+    return sendOnce(baseUrl, raw, false);
+  }
+}
+
+/** The server closed a reused kept-alive connection before answering. */
+class ReusedSocketReset extends Error {
+  override name = 'ReusedSocketReset';
+}
+
+function sendOnce(baseUrl: string, raw: RawRequest, via: Agent | false): Promise<RawAnswer> {
   const url = new URL(baseUrl);
   const timeoutMs = raw.timeoutMs ?? HANG_MS;
   return new Promise<RawAnswer>((resolve, reject) => {
@@ -75,7 +94,9 @@ export function sendRaw(baseUrl: string, raw: RawRequest): Promise<RawAnswer> {
     if (raw.body !== undefined && !Object.keys(headers).some((name) => name.toLowerCase() === 'content-length' || name.toLowerCase() === 'transfer-encoding')) {
       headers['Content-Length'] = raw.body.byteLength;
     }
-    const req = request({ host: url.hostname, port: url.port, method: raw.method, path: raw.target, headers, agent }, (res) => {
+    let answered = false;
+    const req = request({ host: url.hostname, port: url.port, method: raw.method, path: raw.target, headers, agent: via }, (res) => {
+      answered = true;
       const chunks: Buffer[] = [];
       let size = 0;
       const eventStream = (res.headers['content-type'] ?? '').toLowerCase().startsWith('text/event-stream');
@@ -101,7 +122,10 @@ export function sendRaw(baseUrl: string, raw: RawRequest): Promise<RawAnswer> {
       finish({ error: new HangError(`no whole answer to ${raw.method} ${raw.target} within ${timeoutMs} ms`) });
       req.destroy();
     }, timeoutMs);
-    req.on('error', (error) => finish({ error }));
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      const raced = !answered && req.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE');
+      finish({ error: raced ? new ReusedSocketReset(error.message) : error });
+    });
     if (raw.body !== undefined && raw.body.byteLength > 0) req.end(raw.body);
     else req.end();
   });
