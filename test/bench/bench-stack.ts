@@ -1,8 +1,9 @@
 /**
  * The benchmarks' stack, one process per server: the sandbox provider (API and S3 stand-in) in one child
  * process, each proxy in another (compiled, or through tsx as `npm run proxy`), and the SMTP catcher the
- * proxy's configuration points at in the benchmark's own process (idle: investors sign in through host
- * sessions). The proxy is configured as in the test stack (`test/proxy/support/proxy-stack.ts`).
+ * proxy's configuration points at in the benchmark's own process (idle for the route benchmarks, whose
+ * investors sign in through host sessions; the load runs of `test/hardening/load/` read their codes from
+ * it). The proxy is configured as in the test stack (`test/proxy/support/proxy-stack.ts`).
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
