@@ -164,7 +164,6 @@ const messages: Messages = {
     sign: 'Sign with {wallet}',
     signing: 'Waiting for your signature…',
     provenWith: 'Proven with {wallet}: this address is yours.',
-    proven: 'Proven: this address is yours.',
     notProven: 'Typed by hand — not proven.',
     failures: {
       noWallet: 'No wallet was found in this browser. You can type your address.',

@@ -288,17 +288,15 @@ export interface Messages {
     readonly connecting: string;
     /** Legend of the list of wallets when the browser has several. */
     readonly chooseWallet: string;
-    /** The name of a wallet that gives none (the page's `window.ethereum`). */
+    /** The name of a wallet that gives none (the page's `window.ethereum`, a proof read back after a reload). */
     readonly browserWallet: string;
     /** Above the message the wallet will ask to sign (shown before the wallet's prompt). */
     readonly signIntro: string;
     /** `{wallet}`: its name. */
     readonly sign: string;
     readonly signing: string;
-    /** The address in the field is proven: `{wallet}`. */
+    /** The address in the field is proven: `{wallet}` (`browserWallet` when its name is not known, after a reload). */
     readonly provenWith: string;
-    /** The same, after a reload (the wallet's name is not known any more). */
-    readonly proven: string;
     /** The address in the field was typed, not proven. */
     readonly notProven: string;
     /** Why proving stopped; `unknownChain` and `wrongChain` have `{chainId}`. Nothing typed is lost. */

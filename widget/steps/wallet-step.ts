@@ -132,16 +132,15 @@ function renderWalletProof(host: StepHost, proof: WalletProofController): Templa
 function renderAddress(host: StepHost, wallet: WalletHost | undefined): TemplateResult {
   const settings = host.config.wallet;
   const proof = wallet === undefined || settings === undefined || settings.proof === 'off' ? undefined : walletProofController(host, wallet);
-  if (proof === undefined || wallet === undefined || settings === undefined) return html`<p class="wallet-intro">${host.messages.wallet.intro}</p>${renderEthereumField(host)}`;
-  proof.drawn(host, wallet);
+  proof?.drawn(host, wallet as WalletHost);
   const value = host.answer('ethereumAddress');
   // A half-typed address is neither proven nor not: the status waits for a whole one.
-  const text = value !== '' && checkEthereumAddress(value).ok ? proof.statusText(value) : undefined;
+  const text = proof !== undefined && value !== '' && checkEthereumAddress(value).ok ? proof.statusText(value) : undefined;
   return html`<p class="wallet-intro">${host.messages.wallet.intro}</p>
-    ${renderWalletProof(host, proof)}
+    ${proof === undefined ? nothing : renderWalletProof(host, proof)}
     ${renderEthereumField(host, {
-      status: text === undefined ? undefined : { text, proven: proof.provenBy(value) !== undefined },
-      readOnly: !settings.allowTypedAddress,
+      status: text === undefined ? undefined : { text, proven: proof?.provenBy(value) !== undefined },
+      readOnly: proof !== undefined && settings?.allowTypedAddress === false,
     })}`;
 }
 

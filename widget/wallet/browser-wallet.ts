@@ -3,7 +3,6 @@
  * sale's chain, `personal_sign` of the proxy's Sign-In with Ethereum message, and the wallet's events.
  * Every failure is turned into a reason the step words (eip1193-errors.ts).
  */
-import { toChecksumAddress } from '../../proxy/contract/eip55.js';
 import { walletError, walletFailureOf } from './eip1193-errors.js';
 import type { BrowserWallet, WalletEvent } from './wallet-types.js';
 
@@ -30,14 +29,17 @@ async function ensureChain(wallet: BrowserWallet, chainId: number): Promise<void
   if ((await currentChain(wallet)) !== chainId) throw walletError('wrongChain');
 }
 
-/** Ask for the account and the sale's chain; resolves with the account's EIP-55 address. */
+/**
+ * Ask for the account and the sale's chain; resolves with the account as the wallet gives it (often all
+ * lowercase: the proxy's challenge writes it in its EIP-55 form, and the proof answers with that form).
+ */
 export async function connectWallet(wallet: BrowserWallet, chainId: number): Promise<string> {
   try {
     const accounts = await wallet.provider.request({ method: 'eth_requestAccounts' });
     const account = Array.isArray(accounts) ? accounts[0] : undefined;
     if (typeof account !== 'string' || !ACCOUNT.test(account)) throw walletError('unauthorized');
     await ensureChain(wallet, chainId);
-    return toChecksumAddress(account);
+    return account;
   } catch (error) {
     throw walletFailureOf(error);
   }

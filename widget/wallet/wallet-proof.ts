@@ -128,8 +128,8 @@ export class WalletProofController implements ReactiveController {
   statusText(address: string): string {
     const by = this.provenBy(address);
     const messages = this.host.messages.wallet;
-    if (by === undefined) return messages.notProven;
-    return by === '' ? messages.proven : format(messages.provenWith, { wallet: by }, this.host.locale);
+    // After a reload the proxy knows the address, not the wallet: "proven with your wallet".
+    return by === undefined ? messages.notProven : format(messages.provenWith, { wallet: by || messages.browserWallet }, this.host.locale);
   }
 
   async #start(): Promise<WalletProofSession | undefined> {

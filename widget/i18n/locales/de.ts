@@ -161,7 +161,6 @@ const messages: Messages = {
     sign: 'Mit {wallet} signieren',
     signing: 'Warten auf Ihre Signatur…',
     provenWith: 'Mit {wallet} nachgewiesen: Diese Adresse gehört Ihnen.',
-    proven: 'Nachgewiesen: Diese Adresse gehört Ihnen.',
     notProven: 'Von Hand eingegeben – nicht nachgewiesen.',
     failures: {
       noWallet: 'In diesem Browser wurde keine Wallet gefunden. Installieren Sie eine oder geben Sie Ihre Adresse ein.',

@@ -169,7 +169,6 @@ const messages: Messages = {
     sign: 'Firmar con {wallet}',
     signing: 'Esperando su firma…',
     provenWith: 'Demostrado con {wallet}: esta dirección es suya.',
-    proven: 'Demostrado: esta dirección es suya.',
     notProven: 'Escrita a mano: no demostrada.',
     failures: {
       noWallet: 'No se ha encontrado ninguna cartera en este navegador. Instale una o escriba su dirección.',

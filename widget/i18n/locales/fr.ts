@@ -169,7 +169,6 @@ const messages: Messages = {
     sign: 'Signer avec {wallet}',
     signing: 'En attente de votre signature…',
     provenWith: 'Prouvée avec {wallet} : cette adresse est à vous.',
-    proven: 'Prouvée : cette adresse est à vous.',
     notProven: 'Saisie à la main — non prouvée.',
     failures: {
       noWallet: 'Aucun portefeuille n’a été trouvé dans ce navigateur. Installez-en un, ou saisissez votre adresse.',

@@ -153,7 +153,6 @@ const messages: Messages = {
     sign: '{wallet} で署名',
     signing: '署名を待っています…',
     provenWith: '{wallet} で証明済み：このアドレスはご本人のものです。',
-    proven: '証明済み：このアドレスはご本人のものです。',
     notProven: '手入力 — 未証明',
     failures: {
       noWallet: 'このブラウザにウォレットが見つかりませんでした。ウォレットをインストールするか、アドレスを入力してください。',
