@@ -49,8 +49,8 @@ export interface TestWallet {
   readonly name: string;
   /** The signatures it made, in order. */
   readonly signatures: string[];
-  /** Answer `eip6963:requestProvider` (and announce once now); returns the function that stops. */
-  announce(): () => void;
+  /** Answer `eip6963:requestProvider` on `target` (default: this window; a frame's), and announce once now; returns the function that stops. */
+  announce(target?: Window): () => void;
   /** Be the page's `window.ethereum`; returns the function that removes it. */
   inject(): () => void;
   /** Switch to the other test account, telling the page (`accountsChanged`). */
@@ -138,9 +138,11 @@ export function createTestWallet(name = 'Test Wallet', settings: Partial<TestWal
     },
   };
 
-  const announceNow = (): void => {
+  const announceOn = (target: Window): void => {
     const detail = Object.freeze({ info: Object.freeze({ uuid, name, icon: 'data:image/svg+xml,<svg xmlns="http://www.w3.org/2000/svg"/>', rdns: `test.wallet.${created}` }), provider });
-    window.dispatchEvent(new CustomEvent('eip6963:announceProvider', { detail }));
+    // The frame's own CustomEvent: a listener there reads `detail` from an event of its realm.
+    const Custom = (target as Window & { CustomEvent: typeof CustomEvent }).CustomEvent;
+    target.dispatchEvent(new Custom('eip6963:announceProvider', { detail }));
   };
 
   const wallet: TestWallet = {
@@ -153,10 +155,11 @@ export function createTestWallet(name = 'Test Wallet', settings: Partial<TestWal
     get address() {
       return account.address;
     },
-    announce() {
-      window.addEventListener('eip6963:requestProvider', announceNow);
-      announceNow();
-      return () => window.removeEventListener('eip6963:requestProvider', announceNow);
+    announce(target = window) {
+      const onRequest = (): void => announceOn(target);
+      target.addEventListener('eip6963:requestProvider', onRequest);
+      announceOn(target);
+      return () => target.removeEventListener('eip6963:requestProvider', onRequest);
     },
     inject() {
       (window as { ethereum?: unknown }).ethereum = provider;
