@@ -16,7 +16,7 @@
  */
 import { SALE_ID, SALE_ORIGIN } from '../../proxy/support/proxy-stack.js';
 import { askSandbox, type DeliveryCounts } from '../../bench/sandbox-reviewer.js';
-import { runStage, type StageResult } from './autocannon-stage.js';
+import { runStage, type StageOptions, type StageResult } from './autocannon-stage.js';
 import { waitUntil, type Deadline } from './deadline.js';
 import { inPool } from './in-pool.js';
 import type { JourneyStack } from './journey-stack.js';
@@ -89,7 +89,8 @@ interface Investor {
 const JSON_HEADERS = { 'Content-Type': 'application/json', Accept: 'application/json', Origin: SALE_ORIGIN };
 /** The provider takes files of 200 KB to 20 MB; the bytes themselves are never looked at. */
 const FILE_BYTES = Buffer.alloc(205 * 1024, 0x5a);
-const STREAM_OPENING_CONCURRENCY = 50;
+/** Code mails read, and status streams opened, at once (the steps autocannon does not drive). */
+const POOL_CONCURRENCY = 50;
 /** How long nothing may move, with no webhook left to deliver, before what is missing counts as lost. */
 const QUIET_MS = 15_000;
 
@@ -120,7 +121,7 @@ export async function runJourneys(stack: JourneyStack, options: JourneyOptions):
   let investors: Investor[] = Array.from({ length: options.investors }, (_, index) => ({ index, email: `load.${options.runLabel}.${index}@example.com` }));
 
   /** Run a stage over `items` and keep only the items it succeeded for. */
-  const stage = async <T>(items: T[], spec: Omit<Parameters<typeof runStage<T>>[0], 'items' | 'connections' | 'deadline'>): Promise<T[]> => {
+  const stage = async <T>(items: T[], spec: Omit<StageOptions<T>, 'items' | 'connections' | 'deadline'>): Promise<T[]> => {
     step(spec.route);
     const before = await cpuSeconds(stack);
     const result = await runStage({ ...spec, items, connections, deadline });
@@ -142,7 +143,7 @@ export async function runJourneys(stack: JourneyStack, options: JourneyOptions):
     step('code mails (SMTP catcher)');
     let mailFailures = 0;
     let firstMailFailure: string | undefined;
-    await inPool(investors, STREAM_OPENING_CONCURRENCY, async (investor) => {
+    await inPool(investors, POOL_CONCURRENCY, async (investor) => {
       try {
         const message = await stack.bench.catcher.waitForMessage({ to: investor.email }, Math.min(60_000, deadline.remainingMs('code mails')));
         investor.code = message.otp?.code ?? /\b(\d{6})\b/.exec(message.text)?.[1];
@@ -199,7 +200,7 @@ export async function runJourneys(stack: JourneyStack, options: JourneyOptions):
     step('status streams opened');
     let streamFailures = 0;
     let firstStreamFailure: string | undefined;
-    await inPool(investors, STREAM_OPENING_CONCURRENCY, async (investor) => {
+    await inPool(investors, POOL_CONCURRENCY, async (investor) => {
       try {
         investor.stream = await openStatusStream(proxyUrl, investor.token ?? '', Math.min(60_000, deadline.remainingMs('opening status streams')));
         streams.push(investor.stream);
