@@ -2,6 +2,7 @@
 // requires proofs, the proxy's refusal at submit landing on the wallet step's field, the proven mark
 // restored after a reload, and axe-core on the step in light, dark and Arabic.
 import { expect } from '@esm-bundle/chai';
+import { executeServerCommand } from '@web/test-runner-commands';
 import { format } from '../../../widget/i18n/format.js';
 import en from '../../../widget/i18n/en.js';
 import { until } from '../services/backend.js';
@@ -95,10 +96,12 @@ describe('<kyc-onboarding>: the wallet proof', () => {
     wallet();
     const investor = await investorAt('optional', 'wallet');
     const element = mountFor(investor);
+    element.style.width = '375px';
     await stepShown(element, 'wallet');
     await press(element, '#wallet-connect');
     await shown(element, 'pre.siwe-message');
     expect(await violations(element), 'light').to.deep.equal([]);
+    await executeServerCommand('save-screenshot', { name: 'widget-wallet-proof-375-light', selector: 'kyc-onboarding' });
     element.setAttribute('theme', 'dark');
     await element.updateComplete;
     expect(await violations(element), 'dark').to.deep.equal([]);
@@ -108,6 +111,7 @@ describe('<kyc-onboarding>: the wallet proof', () => {
     await element.updateComplete;
     expect(rootOf(element).getElementById('wallet-connect')?.textContent?.trim()).to.not.equal(en.wallet.connect);
     expect(await violations(element), 'Arabic, dark').to.deep.equal([]);
+    await executeServerCommand('save-screenshot', { name: 'widget-wallet-proof-ar-375-dark', selector: 'kyc-onboarding' });
     element.setAttribute('theme', 'light');
     await element.updateComplete;
     expect(await violations(element), 'Arabic, light').to.deep.equal([]);
