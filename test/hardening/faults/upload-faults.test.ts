@@ -13,12 +13,10 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { FileField } from '../../../widget/api/proxy-types.js';
-import type { UploadItem } from '../../../widget/upload/upload-controller.js';
 import { api, uniqueEmail } from '../../proxy/support/investor.js';
 import { INTEGRATOR_KEY, SALE_ID, SALE_ORIGIN, startStack, type Stack } from '../../proxy/support/proxy-stack.js';
 import { startFaultProxy, type Fault, type FaultProxy } from './support/fault-proxy.js';
-import type { UploadPageSetup } from './support/upload-page.js';
+import type { UploadItemView, UploadPageSetup } from './support/upload-page-setup.js';
 
 // test/support/chromium.mjs has no type declarations; a computed specifier keeps tsc from demanding them.
 const { chromiumArgs, chromiumPath, hasChromium } = (await import(new URL('../../support/chromium.mjs', import.meta.url).href)) as {
@@ -56,7 +54,7 @@ describe('S3 refusing or dropping uploads, in Chromium', { skip: !hasChromium() 
 
   before(async () => {
     const bundle = await build({
-      entryPoints: [fileURLToPath(new URL('./support/upload-page.ts', import.meta.url))],
+      entryPoints: [fileURLToPath(new URL('./support/upload-page.browser.ts', import.meta.url))],
       bundle: true,
       format: 'esm',
       platform: 'browser',
@@ -95,9 +93,9 @@ describe('S3 refusing or dropping uploads, in Chromium', { skip: !hasChromium() 
   });
 
   type Drafted = { answers: Record<string, string>; files: Record<string, { key: string; name: string }[]> };
-  const choose = (field: FileField, name: string): Promise<UploadItem> =>
-    (chosen += 1, page.evaluate(([f, n, size]) => (globalThis as unknown as { uploads: { choose(f: string, s: number, n: string): Promise<UploadItem> } }).uploads.choose(f, size, n), [field, name, FILE_BYTES] as const));
-  const retry = (id: string): Promise<UploadItem> => page.evaluate((each) => (globalThis as unknown as { uploads: { retry(i: string): Promise<UploadItem> } }).uploads.retry(each), id);
+  const choose = (field: string, name: string): Promise<UploadItemView> =>
+    (chosen += 1, page.evaluate(([f, n, size]) => (globalThis as unknown as { uploads: { choose(f: string, s: number, n: string): Promise<UploadItemView> } }).uploads.choose(f, size, n), [field, name, FILE_BYTES] as const));
+  const retry = (id: string): Promise<UploadItemView> => page.evaluate((each) => (globalThis as unknown as { uploads: { retry(i: string): Promise<UploadItemView> } }).uploads.retry(each), id);
   const draft = (): Promise<Drafted> => page.evaluate(() => (globalThis as unknown as { uploads: { draft(): Drafted } }).uploads.draft());
   const announcements = (): Promise<string[]> => page.evaluate(() => [...(globalThis as unknown as { uploads: { announcements: string[] } }).uploads.announcements]);
   const storedAtS3 = async (key: string): Promise<number | undefined> => (await stack.s3.fileStore.stat(key))?.size;

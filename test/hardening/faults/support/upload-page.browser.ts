@@ -11,17 +11,7 @@ import { createDraftStore, type DraftFile } from '../../../../widget/draft/draft
 import type { StepHost } from '../../../../widget/flow/step-host.js';
 import messages from '../../../../widget/i18n/en.js';
 import { uploadControllerFor, type UploadItem } from '../../../../widget/upload/upload-controller.js';
-
-/** What the test passes in. */
-export interface UploadPageSetup {
-  proxy: string;
-  sale: string;
-  token: string;
-  /** Where the upload forms are posted (the fault proxy's origin). */
-  s3Origin: string;
-  /** The controller's stall timeout, ms. */
-  stallTimeoutMs: number;
-}
+import type { UploadPageSetup } from './upload-page-setup.js';
 
 /** What the page exposes. */
 export interface UploadPage {
