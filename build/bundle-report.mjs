@@ -7,11 +7,11 @@ import { basename, dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 /**
- * The script-tag bundle's budget, gzip bytes: issue 5's 40 KB with English, plus what issue 8's proof of
- * wallet ownership needed of the 3 KB it allows (the step's UI, its strings, the proxy calls: about 2.2 KB;
+ * The script-tag bundle's budget, gzip bytes: issue 5's 40 KB with English, plus the 3 KB issue 8 allows
+ * for proof of wallet ownership (the step's UI, its strings and the proxy calls took about 2.2 KB of it;
  * the wallet code itself is dist/wallet.js, loaded on demand).
  */
-export const SCRIPT_TAG_BUDGET_GZIP_BYTES = 42 * 1024;
+export const SCRIPT_TAG_BUDGET_GZIP_BYTES = 43 * 1024;
 
 /** The wallet module's budget, gzip bytes (dist/wallet.js, loaded only on the wallet step of a sale taking proofs). */
 export const WALLET_MODULE_BUDGET_GZIP_BYTES = 2 * 1024;
