@@ -3,7 +3,7 @@
  * GetObject): required parameters, known access key, region, expiry and the SigV4 signature.
  */
 import type { IncomingMessage } from 'node:http';
-import { S3Error, signatureMismatch, unknownAccessKey } from './s3-error.js';
+import { S3Error, decodeUriPart, signatureMismatch, unknownAccessKey } from './s3-error.js';
 import { parseAmzDate, parseCredential, querySignature, signaturesEqual } from './sigv4.js';
 
 /** What the check needs from the server. */
@@ -26,14 +26,17 @@ const MAX_EXPIRES = 604800;
 
 const queryError = (message: string): S3Error => new S3Error(400, 'AuthorizationQueryParametersError', message);
 
-/** Splits a raw query string into decoded pairs, in order; `+` stays a plus as S3 reads it. */
+/**
+ * Splits a raw query string into decoded pairs, in order; `+` stays a plus as S3 reads it.
+ * @throws S3Error `InvalidURI` for a part that does not decode.
+ */
 export function parseQuery(rawQuery: string): Array<[string, string]> {
   if (rawQuery === '') return [];
   return rawQuery.split('&').map((pair) => {
     const eq = pair.indexOf('=');
     const name = eq < 0 ? pair : pair.slice(0, eq);
     const value = eq < 0 ? '' : pair.slice(eq + 1);
-    return [decodeURIComponent(name), decodeURIComponent(value)];
+    return [decodeUriPart(name), decodeUriPart(value)];
   });
 }
 

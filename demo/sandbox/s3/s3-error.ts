@@ -58,5 +58,17 @@ export const unknownAccessKey = (id: string): S3Error =>
     AWSAccessKeyId: id,
   });
 
+/** S3's answer to a request target it cannot decode (a `%` not followed by two hex digits, bytes that are not UTF-8). */
+export const invalidUri = (uri: string): S3Error => new S3Error(400, 'InvalidURI', "Couldn't parse the specified URI.", { URI: uri });
+
+/** `decodeURIComponent`, with S3's `InvalidURI` for text it cannot decode instead of a `URIError`. */
+export function decodeUriPart(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw invalidUri(text);
+  }
+}
+
 export const malformedPost = (): S3Error =>
   new S3Error(400, 'MalformedPOSTRequest', 'The body of your POST request is not well-formed multipart/form-data.');

@@ -9,7 +9,7 @@ import type { ObjectStore } from './object-store.js';
 import { handlePostUpload } from './post-upload.js';
 import type { Answer } from './post-upload.js';
 import { parseQuery, verifyPresigned } from './presigned-request.js';
-import { S3Error, errorXml } from './s3-error.js';
+import { S3Error, decodeUriPart, errorXml } from './s3-error.js';
 
 /** Configuration of the handler. */
 export interface S3HandlerOptions {
@@ -46,7 +46,7 @@ export function createS3Handler(
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const rawPath = q < 0 ? url : url.slice(0, q);
-    const path = decodeURIComponent(rawPath);
+    const path = decodeUriPart(rawPath);
     const slash = path.indexOf('/', 1);
     const bucket = slash < 0 ? path.slice(1) : path.slice(1, slash);
     const key = slash < 0 ? '' : path.slice(slash + 1);
