@@ -80,8 +80,9 @@ export function querySignature(request: QueryRequest, secretAccessKey: string, s
   const canonicalHeaders = signedHeaders
     .split(';')
     .map((name) => {
-      const raw = request.headers[name];
-      const value = Array.isArray(raw) ? raw.join(',') : (raw ?? '');
+      // Own headers only: a signed header named `__proto__` or `constructor` is simply absent.
+      const raw = Object.hasOwn(request.headers, name) ? request.headers[name] : undefined;
+      const value = Array.isArray(raw) ? raw.join(',') : typeof raw === 'string' ? raw : '';
       return `${name}:${value.trim().replace(/\s+/g, ' ')}\n`;
     })
     .join('');
