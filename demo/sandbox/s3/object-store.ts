@@ -78,7 +78,14 @@ export function createObjectStore(dataDir: string): ObjectStore {
           return meta;
         },
         async discard() {
-          stream.destroy();
+          // The file is opened asynchronously: a stream destroyed before its open completes still
+          // creates the file. Wait until it is closed, so the removal comes after the creation.
+          if (!stream.closed) {
+            await new Promise<void>((resolve) => {
+              stream.once('close', () => resolve());
+              stream.destroy();
+            });
+          }
           await rm(tempPath, { force: true });
         },
       };
