@@ -21,7 +21,7 @@ export interface SiteServerOptions {
   host?: string;
   /** The pages, stylesheet and scripts (`demo/site/`). */
   siteDir: string;
-  /** The widget build (`dist/`): `kyc-onboarding.js` and `locales/*.js` are served from the site's root. */
+  /** The widget build (`dist/`): `kyc-onboarding.js`, `wallet.js` and `locales/*.js` are served from the site's root. */
   distDir: string;
   /** The values of the pages' `{{name}}` placeholders. */
   pageValues: Readonly<Record<string, string>>;
@@ -50,7 +50,7 @@ const CONTENT_TYPES: Record<string, string> = {
 /** Files of `siteDir` that may be asked for by name: one path segment, no dot files, known types only. */
 const SITE_FILE = /^\/([a-z0-9][a-z0-9-]*\.(?:html|css|js|svg))$/;
 /** The widget files served from `distDir`. */
-const DIST_FILE = /^\/(kyc-onboarding\.js(?:\.map)?|locales\/[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\.js)$/;
+const DIST_FILE = /^\/((?:kyc-onboarding|wallet)\.js(?:\.map)?|locales\/[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\.js)$/;
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 

@@ -12,6 +12,8 @@ export const WIDGET_SOURCES = ['widget', 'proxy/contract', 'rollup.config.mjs'];
 
 /** The files of the build the demo site serves, relative to the repository root. */
 export const WIDGET_SCRIPT = 'dist/kyc-onboarding.js';
+/** The wallet module the script imports on the wallet step. */
+const WALLET_MODULE = 'dist/wallet.js';
 const LOCALES_DIR = 'dist/locales';
 
 /** The newest modification time (ms) of `path`, or of any file below it when it is a folder; 0 when absent. */
@@ -31,11 +33,13 @@ function newestMtime(path: string): number {
 export function widgetBuildNeeded(root: string): { needed: boolean; reason: string } {
   const script = join(root, WIDGET_SCRIPT);
   const locales = join(root, LOCALES_DIR);
+  const wallet = join(root, WALLET_MODULE);
   if (!existsSync(script) || !existsSync(locales)) return { needed: true, reason: `${WIDGET_SCRIPT} is not built yet` };
+  if (!existsSync(wallet)) return { needed: true, reason: `${WALLET_MODULE} is not built yet` };
   const sources = Math.max(...WIDGET_SOURCES.map((source) => newestMtime(join(root, source))));
   const localeFiles = readdirSync(locales).filter((file) => file.endsWith('.js'));
   // The oldest output decides: a build interrupted half-way leaves some files older than the sources.
-  const built = Math.min(statSync(script).mtimeMs, ...localeFiles.map((file) => statSync(join(locales, file)).mtimeMs));
+  const built = Math.min(statSync(script).mtimeMs, statSync(wallet).mtimeMs, ...localeFiles.map((file) => statSync(join(locales, file)).mtimeMs));
   if (sources > built) return { needed: true, reason: 'the widget sources changed since the last build' };
   return { needed: false, reason: 'the widget build is up to date' };
 }

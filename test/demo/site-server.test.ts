@@ -16,6 +16,7 @@ describe('the demo site server', () => {
     mkdirSync(join(dist, 'locales'));
     writeFileSync(join(dist, 'kyc-onboarding.js'), '/* widget */');
     writeFileSync(join(dist, 'locales', 'de.js'), '/* de */');
+    writeFileSync(join(dist, 'wallet.js'), '/* wallet */');
     writeFileSync(join(dist, 'secret.txt'), 'not served');
     site = await startSiteServer({ port: 0, siteDir: join(ROOT, 'demo', 'site'), distDir: dist, pageValues: values, connectOrigins: [values.proxyUrl, 'http://127.0.0.1:4998'] });
   });
@@ -44,6 +45,7 @@ describe('the demo site server', () => {
     assert.equal(script.headers.get('content-type'), 'text/javascript; charset=utf-8');
     assert.equal(await script.text(), '/* widget */');
     assert.equal(await (await fetch(`${site.url}/locales/de.js`)).text(), '/* de */');
+    assert.equal(await (await fetch(`${site.url}/wallet.js`)).text(), '/* wallet */');
     for (const path of ['/secret.txt', '/locales/fr.js', '/locales/../secret.txt', '/%2e%2e/package.json', '/.gitignore', '/site/index.html']) {
       const response = await fetch(`${site.url}${path}`);
       assert.equal(response.status, 404, path);

@@ -16,7 +16,7 @@ function write(root: string, path: string, time: number): void {
 describe('the widget build check of npm start', () => {
   let root: string;
   const SOURCES = ['widget/index.ts', 'widget/steps/email-step.ts', 'proxy/contract/kyc-rules.ts', 'rollup.config.mjs'];
-  const BUILD = ['dist/kyc-onboarding.js', 'dist/locales/de.js', 'dist/locales/fr.js'];
+  const BUILD = ['dist/kyc-onboarding.js', 'dist/wallet.js', 'dist/locales/de.js', 'dist/locales/fr.js'];
 
   beforeEach(() => {
     root = mkdtempSync(join(tmpdir(), 'widget-build-'));
@@ -28,6 +28,8 @@ describe('the widget build check of npm start', () => {
     assert.deepEqual(widgetBuildNeeded(root), { needed: true, reason: 'dist/kyc-onboarding.js is not built yet' });
     write(root, 'dist/kyc-onboarding.js', 2_000);
     assert.equal(widgetBuildNeeded(root).needed, true, 'the locale files are part of the build');
+    for (const file of BUILD.filter((file) => file !== 'dist/wallet.js')) write(root, file, 2_000);
+    assert.deepEqual(widgetBuildNeeded(root), { needed: true, reason: 'dist/wallet.js is not built yet' });
   });
 
   test('skips the build when every built file is newer than every source', () => {
