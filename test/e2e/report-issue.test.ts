@@ -75,7 +75,11 @@ describe('a reported document issue, fixed and resubmitted', { timeout: SUITE_TI
       // Both files of the last submission are there; the ID document is replaced by a new upload.
       const idField = widget(page).locator('fieldset', { has: page.locator('[name="documentIdFile"]') });
       assert.equal(await idField.locator('.file-status.done').count(), 1, 'the submitted ID document is listed');
-      assert.equal(await widget(page).locator('fieldset', { has: page.locator('[name="selfieFile"]') }).locator('.file-status.done').count(), 1);
+      const selfieField = widget(page).locator('fieldset', { has: page.locator('[name="selfieFile"]') });
+      assert.equal(await selfieField.locator('.file-status.done').count(), 1);
+      // The provider keeps the file, not its name: the form says where it comes from, not a storage key.
+      assert.equal((await selfieField.locator('.file-name').textContent())?.trim(), TEXT.uploads.previousFile);
+      assert.equal(await selfieField.locator('.file-buttons button').getAttribute('aria-label'), TEXT.uploads.removeFile.replace('{name}', TEXT.fields.selfieFile));
       await upload(page, 'documentIdFile', rescan);
       assert.equal(await idField.locator('.file-status.done').count(), 1, 'replaced, not added');
       await saveScreenshot(page, 'fix-documents-replaced', 'light');
@@ -85,6 +89,7 @@ describe('a reported document issue, fixed and resubmitted', { timeout: SUITE_TI
       const review = (await widget(page).locator('form').textContent()) ?? '';
       assert.ok(review.includes('passport-rescan.pdf'), 'the review lists the new document');
       assert.ok(!review.includes('passport-blurred'), 'and not the old one');
+      assert.ok(review.includes(TEXT.uploads.previousFile), 'the kept selfie is named as sent last time');
       await tickConfirmations(page);
       await press(page, TEXT.review.submit);
       await waitForStatus(page, 'pending');

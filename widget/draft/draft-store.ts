@@ -17,6 +17,8 @@ export interface DraftFile {
   name: string;
   size: number;
   type: string;
+  /** Sent with the last submission (a prefilled resubmission): its name, size and type are unknown. */
+  previous?: true;
 }
 
 /** What a draft holds. */
@@ -116,7 +118,9 @@ function cleanFiles(value: unknown): Record<string, DraftFile[]> {
       const name = text(item['name']);
       const type = text(item['type']);
       const size = item['size'];
-      if (key !== undefined && name !== undefined && type !== undefined && typeof size === 'number' && Number.isFinite(size)) kept.push({ key, name, size, type });
+      if (key !== undefined && name !== undefined && type !== undefined && typeof size === 'number' && Number.isFinite(size)) {
+        kept.push(item['previous'] === true ? { key, name, size, type, previous: true } : { key, name, size, type });
+      }
     }
     files[field] = kept;
   }

@@ -12,6 +12,7 @@ import { css, html, nothing, type TemplateResult } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import type { FileField } from '../api/proxy-types.js';
 import type { DraftFile } from '../draft/draft-store.js';
+import type { Messages } from '../i18n/messages.js';
 import type { StepHost } from '../flow/step-host.js';
 import { format, formatFileSize, formatNumber } from '../i18n/format.js';
 import { uploadFailureText, type UploadController, type UploadItem } from '../upload/upload-controller.js';
@@ -63,19 +64,25 @@ function fileButton(host: StepHost, id: string, text: string, label: string, nam
   return html`<button type="button" class=${kind} id=${id} aria-label=${format(label, { name }, host.locale)} @click=${onClick}>${text}</button>`;
 }
 
+/** How a kept file is named on screen: its name, or for one sent with the last submission, saying so. */
+export function fileDisplayName(messages: Messages, file: DraftFile): string {
+  return file.previous ? messages.uploads.previousFile : file.name;
+}
+
 function renderUploaded(host: StepHost, controller: UploadController, field: FileField, file: DraftFile, index: number): TemplateResult {
   const { messages } = host;
+  const name = fileDisplayName(messages, file);
   const remove = (): void => {
     controller.remove(field, file.key);
     void focusAfterRender(host, field);
   };
   return html`<li class="file">
-    ${renderThumb(host, controller.previewOf(file.key), file.name, file.type)}
+    ${renderThumb(host, controller.previewOf(file.key), name, file.type)}
     <div class="file-body">
-      <span class="file-name">${format(messages.uploads.fileSummary, { name: file.name, size: formatFileSize(file.size, host.locale) }, host.locale)}</span>
+      <span class="file-name">${file.previous ? name : format(messages.uploads.fileSummary, { name, size: formatFileSize(file.size, host.locale) }, host.locale)}</span>
       <span class="file-status done">${messages.uploads.uploaded}</span>
     </div>
-    <div class="file-buttons">${fileButton(host, `${field}-remove-${index}`, messages.common.remove, messages.uploads.removeFile, file.name, remove)}</div>
+    <div class="file-buttons">${fileButton(host, `${field}-remove-${index}`, messages.common.remove, messages.uploads.removeFile, file.previous ? messages.fields[field] : name, remove)}</div>
   </li>`;
 }
 

@@ -9,9 +9,9 @@ import type { Draft, DraftFile, DraftPatch } from '../draft/draft-store.js';
 
 const isFileField = (field: KycField): boolean => (FILE_FIELDS as readonly string[]).includes(field);
 
-/** The file's name as shown: the last segment of its storage key (the original name is not kept by the provider). */
+/** A file of the last submission: only its storage key is known (the provider keeps no name or size). */
 function fileFromKey(key: string): DraftFile {
-  return { key, name: key.slice(key.lastIndexOf('/') + 1), size: 0, type: '' };
+  return { key, name: '', size: 0, type: '', previous: true };
 }
 
 /** The draft patch that adds the submitted answers the draft lacks. */

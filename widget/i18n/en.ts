@@ -138,6 +138,7 @@ const messages: Messages = {
     failed: 'The upload did not go through. Please try again.',
     renewing: 'The upload link expired. Getting a new one…',
     fileSummary: '{name} ({size})',
+    previousFile: 'Sent with your last submission',
     checking: 'Checking the file…',
     resizing: 'Making the photo smaller…',
     previewAlt: 'Preview of {name}',

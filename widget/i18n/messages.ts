@@ -253,6 +253,11 @@ export interface Messages {
     readonly renewing: string;
     /** `{name}`, `{size}`. */
     readonly fileSummary: string;
+    /**
+     * Stands for a file's name when the form is prefilled from the last submission: the provider keeps
+     * only the file, not its name.
+     */
+    readonly previousFile: string;
     /** A chosen file's type and size are being checked, before upload. */
     readonly checking: string;
     /** A photo over the size limit is being shrunk in the browser, before upload. */

@@ -14,6 +14,7 @@ import { parseBirthdate } from '../../proxy/contract/birthdate-rule.js';
 import { nameLookupKey } from '../../proxy/contract/canonical-name.js';
 import { FILE_FIELDS, KYC_FIELDS, type KycField } from '../../proxy/contract/kyc-fields.js';
 import type { Choice, FileField, SaleConfig } from '../api/proxy-types.js';
+import { fileDisplayName } from '../fields/file-field.js';
 import { describedBy, renderFieldError } from '../fields/text-field.js';
 import { fieldsOfStep, type FormStepId } from '../flow/journey-steps.js';
 import type { ReviewHost } from '../flow/step-host.js';
@@ -45,7 +46,7 @@ function amountText(answer: string, locale: string): string {
 
 /** The files of `field`: a single name, or the count and the names. */
 function filesContent(host: ReviewHost, field: FileField): ShownAnswer | undefined {
-  const names = host.files(field).map((file) => file.name);
+  const names = host.files(field).map((file) => fileDisplayName(host.messages, file));
   const [only] = names;
   if (only === undefined) return undefined;
   if (names.length === 1) return { content: only, dir: 'auto' };

@@ -170,6 +170,7 @@ const messages: Messages = {
     failed: 'تعذّر رفع الملف. يُرجى المحاولة مرة أخرى.',
     renewing: 'انتهت صلاحية رابط الرفع. جارٍ الحصول على رابط جديد…',
     fileSummary: '{name} ({size})',
+    previousFile: 'أُرسل مع طلبك السابق',
     checking: 'جارٍ فحص الملف…',
     resizing: 'جارٍ تصغير الصورة…',
     previewAlt: 'معاينة {name}',

@@ -135,6 +135,7 @@ const messages: Messages = {
     failed: 'Das Hochladen ist fehlgeschlagen. Bitte versuchen Sie es erneut.',
     renewing: 'Der Upload-Link ist abgelaufen. Ein neuer wird angefordert…',
     fileSummary: '{name} ({size})',
+    previousFile: 'Mit Ihrer letzten Einreichung gesendet',
     checking: 'Datei wird geprüft…',
     resizing: 'Foto wird verkleinert…',
     previewAlt: 'Vorschau von {name}',

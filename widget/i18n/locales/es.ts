@@ -143,6 +143,7 @@ const messages: Messages = {
     failed: 'No se ha podido subir el archivo. Vuelva a intentarlo.',
     renewing: 'El enlace de subida ha caducado. Obteniendo uno nuevo…',
     fileSummary: '{name} ({size})',
+    previousFile: 'Enviado con su última solicitud',
     checking: 'Comprobando el archivo…',
     resizing: 'Reduciendo el tamaño de la foto…',
     previewAlt: 'Vista previa de {name}',

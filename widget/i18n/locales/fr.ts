@@ -143,6 +143,7 @@ const messages: Messages = {
     failed: 'L’envoi a échoué. Veuillez réessayer.',
     renewing: 'Le lien d’envoi a expiré. Obtention d’un nouveau lien…',
     fileSummary: '{name} ({size})',
+    previousFile: 'Envoyé avec votre dernière soumission',
     checking: 'Vérification du fichier…',
     resizing: 'Réduction de la photo…',
     previewAlt: 'Aperçu de {name}',

@@ -127,6 +127,7 @@ const messages: Messages = {
     failed: 'アップロードに失敗しました。もう一度お試しください。',
     renewing: 'アップロード用リンクの有効期限が切れました。新しいリンクを取得しています…',
     fileSummary: '{name}（{size}）',
+    previousFile: '前回の申請で送信済み',
     checking: 'ファイルを確認しています…',
     resizing: '写真を縮小しています…',
     previewAlt: '{name} のプレビュー',
