@@ -6,8 +6,14 @@
 /** Longest address accepted (RFC 5321's path limit). */
 export const MAX_EMAIL_LENGTH = 254;
 
-/** A pragmatic address shape (one @, a dot in the domain, no spaces or specials); the mailed code is the real proof. */
-export const EMAIL_ADDRESS = /^[^\s@<>()[\]\\,;:"]{1,64}@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]{2,}$/;
+/**
+ * The provider's own address rule (`Util::CommonValidateAndSanitize::REGEX_EMAIL`, upstream behaviour
+ * §2.1), without the trailing newline Ruby's `\Z` lets through: the proxy creates the provider user with
+ * this address, so one the provider refuses must be refused before a code is mailed, with the reason,
+ * not after the code as a provider error. ASCII only; the local part starts with a letter or digit and
+ * may hold `_ % + - .`; the top-level domain is 2 to 24 letters.
+ */
+export const EMAIL_ADDRESS = /^[A-Z0-9]+[A-Z0-9_%+-]*(?:\.[A-Z0-9_%+-]+)*@(?:[A-Z0-9](?:[A-Z0-9-]*[A-Z0-9])?\.)+[A-Z]{2,24}$/i;
 
 /** Whether `text` (already trimmed) is an address the proxy accepts. */
 export function isEmailAddress(text: string): boolean {

@@ -117,6 +117,14 @@ export function addStatusStreamRoute(router: Router, deps: ProxyDeps, options: {
 
   router.get('/v1/sales/:sale/kyc/events', async (ctx: Context) => {
     const session = await requireSession(ctx, deps);
+    // The router answers HEAD with this GET route. A stream's headers go out with its first write, and a
+    // HEAD answer has no body, so it would hang until the token expires: answer the headers alone.
+    if (ctx.method === 'HEAD') {
+      ctx.status = 200;
+      ctx.type = 'text/event-stream';
+      ctx.set('Cache-Control', 'no-store');
+      return;
+    }
     const sale = session.sale.config.id;
     const userId = String(session.userId);
     const lastIdText = ctx.get('Last-Event-ID');
