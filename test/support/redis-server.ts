@@ -26,9 +26,10 @@ export interface RedisServer {
   stop(): Promise<void>;
   /**
    * Stop the server and start it again on the same port, empty. `whileDown` runs in between, for
-   * tests of what clients do while Redis is away.
+   * tests of what clients do while Redis is away. `crash`: SIGKILL instead of a clean shutdown, as a
+   * crash or an OOM kill does (no goodbye to its clients).
    */
-  restart(whileDown?: () => Promise<void>): Promise<void>;
+  restart(whileDown?: () => Promise<void>, options?: { crash?: boolean }): Promise<void>;
 }
 
 /** A port nothing listens on right now (the kernel's choice for port 0). */
@@ -167,8 +168,13 @@ export async function startRedisServer(): Promise<RedisServer> {
       await stopServer(current);
       await rm(dir, { recursive: true, force: true });
     },
-    async restart(whileDown) {
-      await stopServer(current);
+    async restart(whileDown, options = {}) {
+      if (options.crash) {
+        current.kill('SIGKILL');
+        await exited(current);
+      } else {
+        await stopServer(current);
+      }
       try {
         await whileDown?.();
       } finally {

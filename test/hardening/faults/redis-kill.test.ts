@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { api, openStatusStream, signIn, statusOf, uniqueEmail, uploadDocuments, validSubmission, type ApiAnswer, type StatusStream } from '../../proxy/support/investor.js';
 import { CLIENT_ID, startStack, type Stack } from '../../proxy/support/proxy-stack.js';
-import { startKillableRedis, type KillableRedis } from './support/killable-redis.js';
+import { startRedisServer, type RedisServer } from '../../support/redis-server.js';
 
 /** Poll `read` until `done` holds for its value (bounded); returns that value. */
 async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
@@ -22,13 +22,13 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
 }
 
 describe('Redis killed under two running proxies', () => {
-  let redis: KillableRedis;
+  let redis: RedisServer;
   let stack: Stack;
   let first: string;
   let second: string;
 
   before(async () => {
-    redis = await startKillableRedis();
+    redis = await startRedisServer();
     stack = await startStack({ instances: 2, env: { REDIS_URL: redis.url }, proxyOptions: { heartbeatMs: 250 } });
     [first, second] = stack.urls as [string, string];
   });
@@ -46,26 +46,26 @@ describe('Redis killed under two running proxies', () => {
     try {
       assert.equal(statusOf(await openedBefore.nextEvent()).state, 'pending');
 
-      await redis.kill();
-      const killedAt = Date.now();
+      let killedAt = 0;
       const outage: ApiAnswer[] = [];
-      for (const baseUrl of [first, second]) {
-        const ready = await eventually(() => api(stack, '/readyz', { baseUrl }), (answer) => answer.status === 503, `readyz of ${baseUrl}`);
-        assert.equal(ready.body.checks.store, 'failing');
-        assert.equal(ready.body.checks['provider:acme'], 'ok');
-        // Sign-in needs the shared store: refused at once, in words, with a time to come back.
-        for (const path of ['codes', 'sessions']) {
-          const answer = await api(stack, path, { baseUrl, body: path === 'codes' ? { email: uniqueEmail('outage') } : { email: uniqueEmail('outage'), code: '123456' } });
-          outage.push(answer);
-          assert.equal(answer.status, 503, JSON.stringify(answer.body));
-          assert.equal(typeof answer.body.error.code, 'string');
-          assert.match(answer.body.error.message, /try again/i);
-          assert.match(answer.headers.get('retry-after') ?? '', /^\d+$/);
-          assert.doesNotMatch(JSON.stringify(answer.body), /redis|ECONN|127\.0\.0\.1/i);
+      await redis.restart(async () => {
+        killedAt = Date.now();
+        for (const baseUrl of [first, second]) {
+          const ready = await eventually(() => api(stack, '/readyz', { baseUrl }), (answer) => answer.status === 503, `readyz of ${baseUrl}`);
+          assert.equal(ready.body.checks.store, 'failing');
+          assert.equal(ready.body.checks['provider:acme'], 'ok');
+          // Sign-in needs the shared store: refused at once, in words, with a time to come back.
+          for (const path of ['codes', 'sessions']) {
+            const answer = await api(stack, path, { baseUrl, body: path === 'codes' ? { email: uniqueEmail('outage') } : { email: uniqueEmail('outage'), code: '123456' } });
+            outage.push(answer);
+            assert.equal(answer.status, 503, JSON.stringify(answer.body));
+            assert.equal(typeof answer.body.error.code, 'string');
+            assert.match(answer.body.error.message, /try again/i);
+            assert.match(answer.headers.get('retry-after') ?? '', /^\d+$/);
+            assert.doesNotMatch(JSON.stringify(answer.body), /redis|ECONN|127\.0\.0\.1/i);
+          }
         }
-      }
-
-      await redis.start();
+      }, { crash: true });
       const restartedAt = Date.now();
       for (const baseUrl of [first, second]) {
         const ready = await eventually(() => api(stack, '/readyz', { baseUrl }), (answer) => answer.status === 200, `readyz of ${baseUrl} after the restart`);
