@@ -12,6 +12,7 @@ import { request, type ClientRequest } from 'node:http';
 import { SALE_ID, SALE_ORIGIN } from '../proxy/support/proxy-stack.js';
 import { startBenchStack, hostSession, type BenchProxy, type BenchStack } from './bench-stack.js';
 import { buildProxy, type BuiltProxy } from './build-proxy.js';
+import { inPool } from '../support/in-pool.js';
 
 /** The goal: the proxy's resident memory with 2,000 open streams. */
 const GOAL_BYTES = 150 * 1024 * 1024;
@@ -109,19 +110,6 @@ async function memoryOf(proxy: BenchProxy): Promise<ProxyMemory & { openStreams:
   };
 }
 
-/** Run `task` over `items` with at most `concurrency` at once, keeping the results' order. */
-async function inPool<T, R>(items: readonly T[], concurrency: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next;
-      next += 1;
-      results[index] = await task(items[index] as T, index);
-    }
-  }));
-  return results;
-}
 
 /** Open one status stream; resolves once its first `status` event has arrived, with the request to end it. */
 function openStream(url: string, token: string, timeoutMs: number): Promise<ClientRequest> {

@@ -18,7 +18,7 @@ import { SALE_ID, SALE_ORIGIN } from '../../proxy/support/proxy-stack.js';
 import { askSandbox, type DeliveryCounts } from '../../bench/sandbox-reviewer.js';
 import { runStage, type StageOptions, type StageResult } from './autocannon-stage.js';
 import { waitUntil, type Deadline } from './deadline.js';
-import { inPool } from './in-pool.js';
+import { inPool } from '../../support/in-pool.js';
 import type { JourneyStack } from './journey-stack.js';
 import { multipartBody } from './multipart-body.js';
 import { listSandboxCases } from './sandbox-cases.js';

@@ -1,5 +1,5 @@
 /**
- * A bounded pool for the parts of a load run that are not autocannon stages (opening streams, reading
+ * A bounded pool for the parts of a load run or a benchmark that are not autocannon stages (opening streams, reading
  * mails): at most `concurrency` tasks at once, as a crowd of investors would, without opening thousands
  * of connections in the same instant.
  */
