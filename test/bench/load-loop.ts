@@ -3,7 +3,8 @@
  * its next request as soon as the previous answer is fully read, over keep-alive connections, for a fixed
  * time. Closed loop (not a fixed arrival rate) because what we compare is how much one server can do with
  * the same number of clients waiting on it; latency is timed per request with `process.hrtime`.
- * (`autocannon` would do the same; it is not a dependency of this project, and this is all we need.)
+ * It predates autocannon, which the journey load test (test/hardening/load/) now uses; the status and
+ * streams figures in the README were measured with this loop, so it stays until they are measured again.
  */
 import { Agent, request } from 'node:http';
 
