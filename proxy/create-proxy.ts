@@ -10,6 +10,7 @@ import type { DestinationStream, Logger } from 'pino';
 import { createApp, type AppOptions } from './app.js';
 import { createCodeBook } from './codes.js';
 import type { ProxyConfig } from './config/load-config.js';
+import { answerParserErrorsAsJson } from './http/client-error.js';
 import { createLogger } from './http/logger.js';
 import { createMetrics } from './http/metrics.js';
 import { createMailer, type Mailer } from './mail.js';
@@ -122,6 +123,7 @@ export async function createProxy(config: ProxyConfig, options: ProxyOptions = {
       server.requestTimeout = 0;
       server.headersTimeout = 20_000;
       server.keepAliveTimeout = 5_000;
+      answerParserErrorsAsJson(server);
       const listening = server;
       await new Promise<void>((resolve, reject) => {
         listening.once('error', reject);

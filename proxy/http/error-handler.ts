@@ -28,6 +28,10 @@ function fromHttpError(error: HttpishError): ApiError | undefined {
   const status = error.status ?? error.statusCode;
   if (status === undefined || status < 400 || status >= 500) return undefined;
   if (status === 413) return new ApiError(413, 'body_too_large', 'The request body is too large.');
+  // inflation's refusal of an encoding it cannot undo carries only its message.
+  if (status === 415 && /^Unsupported Content-Encoding/.test(String((error as { message?: unknown }).message))) {
+    return new ApiError(415, 'unsupported_content_encoding', 'Send the request body uncompressed, or with Content-Encoding gzip, deflate or br.');
+  }
   if (status === 415) return new ApiError(415, 'unsupported_media_type', 'Send the request body as JSON with Content-Type: application/json.');
   // The JSON parser refuses prototype-poisoning keys (`__proto__`, `constructor.prototype`) in valid JSON.
   if (status === 400 && (error as { message?: unknown }).message === 'Object contains forbidden prototype property') {
