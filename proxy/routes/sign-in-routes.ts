@@ -128,6 +128,9 @@ export function addSignInRoutes(router: Router, deps: ProxyDeps): void {
       await check.giveBack().catch(() => undefined);
       throw error;
     }
+    // The code did its job: the resend cooldown, there to stop a flood of mails while a code is live,
+    // must not stop an investor who reloads the page from asking for a fresh one.
+    await deps.store.delete(`cooldown:codes:${emailKey(deps.config.codePepper.reveal(), sale.config.id, email)}`).catch(() => undefined);
     ctx.status = 201;
   });
 

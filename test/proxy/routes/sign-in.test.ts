@@ -315,6 +315,18 @@ describe('resend cooldown, per-IP limits and the mail server', () => {
     assert.match(third.body.error.message, new RegExp(`in ${third.headers.get('retry-after')} seconds`));
   });
 
+  test('a code that signed in ends the cooldown: after a reload the investor can ask for a new one at once', async () => {
+    const email = uniqueEmail('reloaded');
+    const before = lastMailId(limits);
+    assert.equal((await requestCode(limits, email, from('198.51.100.5'))).status, 202);
+    const code = await mailedCode(limits, email, before);
+    assert.equal((await api(limits, 'sessions', { body: { email, code }, headers: from('198.51.100.5') })).status, 201);
+    // The page reloads (the token lived in memory only); the used code is worth nothing now.
+    const again = await requestCode(limits, email, from('198.51.100.5'));
+    assert.equal(again.status, 202, JSON.stringify(again.body));
+    // A code that was only asked for, not used, still holds the cooldown (above).
+  });
+
   test('sends per client address are limited; another address is not affected', async () => {
     for (let i = 0; i < 3; i += 1) assert.equal((await requestCode(limits, uniqueEmail('ip'), from('198.51.100.2'))).status, 202);
     const refused = await requestCode(limits, uniqueEmail('ip'), from('198.51.100.2'));
