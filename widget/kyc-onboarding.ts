@@ -293,6 +293,8 @@ export class KycOnboarding extends LitElement {
         if (this.token !== '') this.#keeper?.set(this.token);
         await this.#afterSignIn();
       } else {
+        // Back after a reload or a closed tab: say the answers are still here before asking for the email.
+        if (draft !== undefined && (Object.keys(draft.answers).length > 0 || Object.keys(draft.files).length > 0)) this.notice = this.catalog.messages.common.draftRestored;
         this.#show('email');
       }
       await this.updateComplete;

@@ -3,7 +3,6 @@
  * the keyboard (typing, Enter, arrow keys in the country lists) and the pointer (buttons, the month
  * list, file choosers). Playwright's CSS and role locators pierce the element's open shadow root.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Locator, Page } from 'playwright-core';
 import EN from '../../../widget/i18n/en.js';
 import { WAIT_MS } from './browser.js';
@@ -107,24 +106,6 @@ export async function enterCode(page: Page, inboxUrl: string, email: string, mai
   const code = await waitForCode(inboxUrl, email, mailNumber);
   await typeInto(page, 'code', code);
   await press(page, TEXT.code.submit);
-}
-
-/** The proxy's resend cooldown (`codes.resendCooldownSeconds`, 30 s by default): no wait here is ever longer. */
-export const RESEND_COOLDOWN_SECONDS = 30;
-
-/**
- * On the code step while a new code may not be asked for yet: wait as long as the widget says (read from
- * its "you can ask for a new code in N seconds" line, never more than the proxy's cooldown), until it
- * offers "Send a new code" again. Returns the seconds waited.
- */
-export async function waitOutCooldown(page: Page): Promise<number> {
-  const wait = widget(page).locator('#resend-wait');
-  const text = (await wait.textContent({ timeout: WAIT_MS })) ?? '';
-  const seconds = Number(/(\d+) seconds?/.exec(text)?.[1]);
-  if (!(seconds > 0 && seconds <= RESEND_COOLDOWN_SECONDS)) throw new Error(`Unexpected cooldown line: "${text}"`);
-  await sleep(seconds * 1000);
-  await wait.waitFor({ state: 'detached', timeout: WAIT_MS });
-  return seconds;
 }
 
 /**
