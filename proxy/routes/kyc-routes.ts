@@ -16,6 +16,7 @@ import { FILE_FIELDS, kycFieldFromProviderName, type KycSubmissionInput } from '
 import { providerFieldErrors } from '../contract/provider-field-errors.js';
 import { englishFieldErrorMessage } from '../contract/field-error-message.js';
 import { toProviderParams, validateKycSubmission } from '../contract/kyc-rules.js';
+import { walletProofNeeded } from '../contract/wallet-proof-rule.js';
 import { saleFieldRules } from '../config/sale-field-rules.js';
 import { ApiError, type FieldProblem } from '../http/api-error.js';
 import { providerFailure } from '../http/provider-failure.js';
@@ -171,12 +172,9 @@ export function addKycRoutes(router: Router, deps: ProxyDeps): void {
       throw new ApiError(400, 'invalid_submission', 'Some answers need attention before the submission can be sent.', { fields: problems });
     }
 
-    // A sale that requires proof of wallet ownership takes only an address this investor proved; so does
-    // one that lets no address be typed (the widget offers only the wallet, and a direct call must not
-    // get around it).
+    // Where the sale's wallet policy needs a proof, only an address this investor proved is taken.
     const address = checked.value.ethereumAddress;
-    const proofNeeded = sale.wallet.proof === 'required' || (sale.wallet.proof === 'optional' && !sale.wallet.allowTypedAddress);
-    if (proofNeeded && address !== undefined) {
+    if (walletProofNeeded(sale.wallet) && address !== undefined) {
       const proven = await walletProofs.provenFor(sale.id, session.userId);
       if (!proven.some((proof) => proof.address.toLowerCase() === address.toLowerCase())) {
         const message = 'Please prove with your wallet that you control this Ethereum address.';

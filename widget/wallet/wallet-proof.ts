@@ -13,6 +13,7 @@
  * as an update no longer draws it.
  */
 import type { ReactiveController } from 'lit';
+import { walletProofNeeded } from '../../proxy/contract/wallet-proof-rule.js';
 import type { ProxyClient } from '../api/proxy-client.js';
 import type { WalletChallenge, WalletProof } from '../api/proxy-types.js';
 import type { SessionKeeper } from '../api/session-keeper.js';
@@ -200,7 +201,7 @@ export function walletProofController(host: StepHost, wallet: WalletHost): Walle
  */
 export function walletProofProblem(host: StepHost): FieldProblem | undefined {
   const settings = host.config.wallet;
-  if (settings === undefined || settings.proof === 'off' || (settings.proof === 'optional' && settings.allowTypedAddress) || !host.isCollected(FIELD)) return undefined;
+  if (settings === undefined || !walletProofNeeded(settings) || !host.isCollected(FIELD)) return undefined;
   const address = host.answer(FIELD);
   if (address === '' || host.fieldError(FIELD) !== undefined) return undefined;
   return controllers.get(host.element)?.provenBy(address) === undefined ? { field: FIELD, rule: 'wallet_proof_required' } : undefined;
