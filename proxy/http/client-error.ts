@@ -5,18 +5,14 @@
  * a client's error handling has one shape to read. The connection is closed after the answer: the
  * parser's state is unknown.
  */
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 
 /** The answer for a parser error, by Node's error code. */
-function answerFor(code: string | undefined): { status: number; reason: string; body: { code: string; message: string } } {
-  if (code === 'HPE_HEADER_OVERFLOW') {
-    return { status: 431, reason: 'Request Header Fields Too Large', body: { code: 'headers_too_large', message: 'The request headers or URL are too large.' } };
-  }
-  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') {
-    return { status: 408, reason: 'Request Timeout', body: { code: 'request_timeout', message: 'The request did not arrive in time.' } };
-  }
-  return { status: 400, reason: 'Bad Request', body: { code: 'malformed_request', message: 'The request is not well-formed HTTP.' } };
+function answerFor(code: string | undefined): { status: number; body: { code: string; message: string } } {
+  if (code === 'HPE_HEADER_OVERFLOW') return { status: 431, body: { code: 'headers_too_large', message: 'The request headers or URL are too large.' } };
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return { status: 408, body: { code: 'request_timeout', message: 'The request did not arrive in time.' } };
+  return { status: 400, body: { code: 'malformed_request', message: 'The request is not well-formed HTTP.' } };
 }
 
 /** Answer `socket` with the JSON error for `error` and close it (unless it is gone already). */
@@ -25,9 +21,9 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
     socket.destroy();
     return;
   }
-  const { status, reason, body } = answerFor(error.code);
+  const { status, body } = answerFor(error.code);
   const json = JSON.stringify({ error: body });
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`);
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`);
 }
 
 /** 417 in the proxy's shape for an `Expect` header other than `100-continue`. */

@@ -42,6 +42,11 @@ function emailKey(pepper: string, sale: string, email: string): string {
   return createHmac('sha256', pepper).update(JSON.stringify(['send-limits', sale, email])).digest('base64url');
 }
 
+/** The resend cooldown's key for an email (see {@link emailKey}): set by a send, ended by a sign-in. */
+function cooldownKey(who: string): string {
+  return `cooldown:codes:${who}`;
+}
+
 function tooMany(message: string, retryAfterSeconds: number, code = 'rate_limited'): ApiError {
   return new ApiError(429, code, message, { headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) } });
 }
@@ -74,7 +79,7 @@ export function addSignInRoutes(router: Router, deps: ProxyDeps): void {
     if (!perEmail.allowed) throw tooMany('Too many codes were requested for this email address. Please wait and try again.', perEmail.retryAfterSeconds);
     if (limits.resendCooldownSeconds > 0) {
       // One send per cooldown window; a window that is a counter also says how long is left of it.
-      const cooldown = await checkRateLimit(deps.store, `cooldown:codes:${who}`, { limit: 1, windowMs: limits.resendCooldownSeconds * 1000 });
+      const cooldown = await checkRateLimit(deps.store, cooldownKey(who), { limit: 1, windowMs: limits.resendCooldownSeconds * 1000 });
       if (!cooldown.allowed) throw tooMany(`A code was sent a moment ago. You can ask for another in ${cooldown.retryAfterSeconds} seconds.`, cooldown.retryAfterSeconds, 'resend_too_soon');
     }
 
@@ -94,7 +99,7 @@ export function addSignInRoutes(router: Router, deps: ProxyDeps): void {
     } catch (error) {
       if (error instanceof MailError) {
         // Let the investor ask again at once: the code never reached them.
-        await deps.store.delete(`cooldown:codes:${who}`);
+        await deps.store.delete(cooldownKey(who));
         throw new ApiError(503, 'mail_unavailable', 'We could not send the code email just now. Please try again in a moment.', { cause: error, headers: { 'Retry-After': '30' } });
       }
       throw error;
@@ -130,7 +135,7 @@ export function addSignInRoutes(router: Router, deps: ProxyDeps): void {
     }
     // The code did its job: the resend cooldown, there to stop a flood of mails while a code is live,
     // must not stop an investor who reloads the page from asking for a fresh one.
-    await deps.store.delete(`cooldown:codes:${emailKey(deps.config.codePepper.reveal(), sale.config.id, email)}`).catch(() => undefined);
+    await deps.store.delete(cooldownKey(emailKey(deps.config.codePepper.reveal(), sale.config.id, email))).catch(() => undefined);
     ctx.status = 201;
   });
 
