@@ -6,7 +6,6 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { api, openStatusStream, postToS3, signIn, statusOf, uniqueEmail, uploadDocuments, uploadTickets, VALID_FILE_BYTES, validSubmission, type StatusStream } from './support/investor.js';
 import { CLIENT_ID, startStack, type Stack } from './support/proxy-stack.js';
 
@@ -23,19 +22,16 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
 }
 
 describe('two proxy instances on one Redis', () => {
-  let redis: RedisServer;
   let stack: Stack;
   let first: string;
   let second: string;
 
   before(async () => {
-    redis = await startRedisServer();
-    stack = await startStack({ instances: 2, env: { REDIS_URL: redis.url }, proxyOptions: { heartbeatMs: 250 } });
+    stack = await startStack({ instances: 2, redis: true, proxyOptions: { heartbeatMs: 250 } });
     [first, second] = stack.urls as [string, string];
   });
   after(async () => {
     await stack?.close();
-    await redis?.stop();
   });
 
   test('a code asked of one instance verifies on the other', async () => {
@@ -96,7 +92,7 @@ describe('two proxy instances on one Redis', () => {
       assert.equal(statusOf(await stream.nextEvent()).submissionCount, 2);
       assert.equal((await api(stack, '/readyz', { baseUrl: second })).status, 200);
 
-      await redis.restart(async () => {
+      await stack.redis!.restart(async () => {
         for (const baseUrl of [first, second]) {
           const down = await eventually(() => api(stack, '/readyz', { baseUrl }), (answer) => answer.status === 503);
           assert.equal(down.body.checks.store, 'failing');

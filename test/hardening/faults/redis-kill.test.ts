@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { api, openStatusStream, signIn, statusOf, uniqueEmail, uploadDocuments, validSubmission, type ApiAnswer, type StatusStream } from '../../proxy/support/investor.js';
 import { CLIENT_ID, startStack, type Stack } from '../../proxy/support/proxy-stack.js';
-import { startRedisServer, type RedisServer } from '../../support/redis-server.js';
 
 /** Poll `read` until `done` holds for its value (bounded); returns that value. */
 async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
@@ -22,19 +21,16 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
 }
 
 describe('Redis killed under two running proxies', () => {
-  let redis: RedisServer;
   let stack: Stack;
   let first: string;
   let second: string;
 
   before(async () => {
-    redis = await startRedisServer();
-    stack = await startStack({ instances: 2, env: { REDIS_URL: redis.url }, proxyOptions: { heartbeatMs: 250 } });
+    stack = await startStack({ instances: 2, redis: true, proxyOptions: { heartbeatMs: 250 } });
     [first, second] = stack.urls as [string, string];
   });
   after(async () => {
     await stack?.close();
-    await redis?.stop();
   });
 
   test('while down: not ready and a quick 503 in words; once back: codes, limits and fan-out work without a proxy restart', async () => {
@@ -48,7 +44,7 @@ describe('Redis killed under two running proxies', () => {
 
       let killedAt = 0;
       const outage: ApiAnswer[] = [];
-      await redis.restart(async () => {
+      await stack.redis!.restart(async () => {
         killedAt = Date.now();
         for (const baseUrl of [first, second]) {
           const ready = await eventually(() => api(stack, '/readyz', { baseUrl }), (answer) => answer.status === 503, `readyz of ${baseUrl}`);

@@ -13,7 +13,6 @@ import type { OpenApiDocument } from '../../../proxy/openapi/openapi-types.js';
 import { siweChallengeMessage } from '../../../proxy/wallet/siwe-challenge.js';
 import { walletNonces } from '../../../proxy/wallet/wallet-nonces.js';
 import { walletProofRecords } from '../../../proxy/wallet/wallet-proof-records.js';
-import { startRedisServer, type RedisServer } from '../../support/redis-server.js';
 import { assertResponseMatches } from '../support/openapi-check.js';
 import { api, postToS3, uniqueEmail, VALID_FILE_BYTES, validSubmission, type ApiAnswer, type ApiOptions, type UploadedKeys, type UploadTicket } from '../support/investor.js';
 import { INTEGRATOR_KEY, SALE_ORIGIN, startStack, type Stack } from '../support/proxy-stack.js';
@@ -418,19 +417,16 @@ describe('wallet proof on one proxy', () => {
 });
 
 describe('wallet proof on two proxies sharing Redis', () => {
-  let redis: RedisServer;
   let stack: Stack;
   let first: string;
   let second: string;
 
   before(async () => {
-    redis = await startRedisServer();
-    stack = await startStack({ instances: 2, env: { REDIS_URL: redis.url }, sale: { wallet: { proof: 'required' } } });
+    stack = await startStack({ instances: 2, redis: true, sale: { wallet: { proof: 'required' } } });
     [first, second] = stack.urls as [string, string];
   });
   after(async () => {
     await stack?.close();
-    await redis?.stop();
   });
 
   test('a challenge from one instance is proven on the other, listed by both, and cannot be replayed on either', async () => {
@@ -468,7 +464,7 @@ describe('wallet proof on two proxies sharing Redis', () => {
     const { message } = await challenge(stack, session, carol);
     assert.equal((await prove(stack, session, message, await sign(carol, message))).status, 201);
     const { createRedisStore } = await import('../../../proxy/store/redis-store.js');
-    const store = createRedisStore(redis.url, { keyPrefix: 'kyc:' });
+    const store = createRedisStore(stack.redis!.url, { keyPrefix: 'kyc:' });
     try {
       const proofs = await walletProofRecords(store).provenFor('acme', session.userId);
       assert.deepEqual(proofs.map((proof) => [proof.address, proof.method, proof.message]), [[carol.address, 'eip191', message]]);

@@ -16,6 +16,7 @@ import { createS3Server, type S3Server } from '../../../demo/sandbox/s3/s3-serve
 import { startWebhookDispatcher, type WebhookDispatcher } from '../../../demo/sandbox/webhooks/dispatcher.js';
 import { loadConfig } from '../../../proxy/config/load-config.js';
 import { createProxy, type Proxy, type ProxyOptions } from '../../../proxy/create-proxy.js';
+import { startRedisServer, type RedisServer } from '../../support/redis-server.js';
 
 /** The sale's embedding origin in tests. */
 export const SALE_ORIGIN = 'https://sale.test';
@@ -57,6 +58,8 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** How many proxy instances (sharing the store when REDIS_URL is set). Default 1. */
   instances?: number;
+  /** Start a throw-away redis-server for the proxies' shared store (REDIS_URL), stopped with the stack. */
+  redis?: boolean;
   /** createProxy options for every instance. */
   proxyOptions?: ProxyOptions;
   /** The sandbox's clock. */
@@ -82,6 +85,8 @@ export interface Stack {
   urls: string[];
   /** Every log line every proxy instance wrote, as text. */
   logs: string[];
+  /** The redis-server the proxies share, when `redis` was asked for. */
+  redis: RedisServer | undefined;
   close(): Promise<void>;
 }
 
@@ -105,6 +110,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   webhooks.settings.set(CLIENT_ID, [{ url: `${proxyUrl}/webhooks/${SALE_ID}`, secret: WEBHOOK_SECRET, sources: ['api', 'web', 'kyc_system'], types: ['user', 'user_kyc'] }] as never);
   const sandbox = await createSandbox({ dataDir: join(dir, 'sandbox'), clients: [client], fileStore: s3.fileStore, events: webhooks, ...(options.sandboxNow ? { now: options.sandboxNow } : {}), ...(options.sandboxPort === undefined ? {} : { port: options.sandboxPort }) });
   const catcher = await startSmtpCatcher();
+  const redis = options.redis ? await startRedisServer() : undefined;
 
   const configFile = join(dir, 'proxy.json');
   const defaultSale = {
@@ -132,6 +138,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     TEST_PROVIDER_SECRET: API_SECRET,
     TEST_WEBHOOK_SECRET: WEBHOOK_SECRET,
     LOG_LEVEL: 'debug',
+    ...(redis === undefined ? {} : { REDIS_URL: redis.url }),
     ...options.env,
   };
   const config = await loadConfig(env);
@@ -159,8 +166,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     proxyUrl,
     urls,
     logs,
+    redis,
     async close() {
       for (const proxy of proxies) await proxy.close();
+      await redis?.stop();
       await webhooks.close();
       await sandbox.close();
       db.close();
