@@ -224,6 +224,15 @@ function renderCheckStatus(host: StepHost, check: EthereumCheck, verdict: Verdic
   </div>`;
 }
 
+/**
+ * A valid address in groups of four after `0x` ("0x 5aAe b605 …"), as hardware wallets show it for
+ * comparison. A phone's input shows about 32 of its 42 characters; this line shows them all, and
+ * groups are easier to check against the wallet's screen than one run of 40 digits.
+ */
+function groupedAddress(address: string): string {
+  return `0x ${address.slice(2).replace(/(.{4})(?!$)/g, '$1 ')}`;
+}
+
 /** Draw the Ethereum address field (the element adds {@link ethereumFieldStyles} to its styles). */
 export function renderEthereumField(host: StepHost, proof: EthereumFieldProof = {}): TemplateResult {
   const check = ethereumCheck(host);
@@ -276,6 +285,10 @@ export function renderEthereumField(host: StepHost, proof: EthereumFieldProof = 
       }}
       @blur=${() => check.check()}
     />
+    ${local?.ok === true && local.address === value && error === undefined
+      ? // Hidden from screen readers: they read the input's value already, and the groups add nothing heard.
+        html`<p class="readback" dir="ltr" aria-hidden="true">${groupedAddress(value)}</p>`
+      : nothing}
     ${proofStatus === undefined ? nothing : html`<p class="proof-status${proofStatus.proven ? ' proven' : ''}" id=${PROOF_ID}>${proofStatus.text}</p>`}
     ${recordedAs === undefined ? nothing : html`<p class="hint recorded-as" id=${RECORDED_AS_ID}>${format(messages.wallet.checksummedForm, { address: recordedAs }, host.locale)}</p>`}
     ${renderCheckStatus(host, check, verdict)} ${renderFieldError(FIELD, error)}
@@ -300,6 +313,11 @@ export const ethereumFieldStyles = css`
   .ethereum-field .address {
     font-family: ui-monospace, 'SF Mono', Menlo, Consolas, 'Liberation Mono', monospace;
     letter-spacing: 0.02em;
+  }
+  .ethereum-field .readback {
+    font-family: ui-monospace, 'SF Mono', Menlo, Consolas, 'Liberation Mono', monospace;
+    color: var(--_muted);
+    word-spacing: 0.25em;
   }
   .ethereum-field .notice,
   .ethereum-field .recorded-as,

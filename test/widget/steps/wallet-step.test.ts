@@ -133,6 +133,26 @@ describe('wallet step', () => {
     expect(step.announcements).to.deep.equal([wallet.verified]);
   });
 
+  it("reads a valid address back in full, in groups of four, where a phone's input cuts it", async () => {
+    step = await mountWallet({ width: 320 });
+    const input = addressInput(step);
+    await enter(step, input, CHECKSUMMED);
+    const readback = step.root.querySelector('.readback') as HTMLElement;
+    expect(input.scrollWidth, 'the input cannot show the whole address at 320 px').to.be.above(input.clientWidth);
+    expect(readback.textContent).to.equal('0x 5aAe b605 3F3E 94C9 b9A0 9f33 6694 35E7 Ef1B eAed');
+    expect(readback.textContent?.replace(/ /g, '')).to.equal(CHECKSUMMED);
+    expect(readback.getAttribute('dir')).to.equal('ltr');
+    expect(readback.getAttribute('aria-hidden'), 'screen readers read the input itself').to.equal('true');
+    expectNoSidewaysScroll(step);
+
+    // Not for an address still to be checksummed (the recorded form is shown whole), nor for a wrong one.
+    await enter(step, input, ADDRESS);
+    expect(step.root.querySelector('.readback')).to.equal(null);
+    await enter(step, input, WRONG_CASE);
+    await leave(step, input);
+    expect(step.root.querySelector('.readback')).to.equal(null);
+  });
+
   it('checks a complete address when typing pauses, not an incomplete one', async () => {
     step = await mountWallet();
     const checks = spyOnChecks(step);
