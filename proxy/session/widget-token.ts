@@ -101,6 +101,8 @@ export interface TokenService {
   refresh(token: string, expected: ExpectedBinding): Promise<IssuedToken>;
   /** The token in an `Authorization: Bearer …` header (see `readBearer`). */
   readBearer(authorizationHeader: string | undefined): string;
+  /** How many verified tokens this process holds to skip their signature check (expired ones are dropped). */
+  cachedTokenCount(): number;
 }
 
 const REQUIRED_CLAIMS = ['iss', 'aud', 'sub', 'origin', 'iat', 'nbf', 'exp', 'jti', 'auth_time'];
@@ -150,9 +152,13 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   const MAX_CACHED_TOKENS = 10_000;
 
   function remember(token: string, payload: JWTPayload): void {
-    if (verifiedPayloads.size >= MAX_CACHED_TOKENS) {
-      const oldest = verifiedPayloads.keys().next().value;
-      if (oldest !== undefined) verifiedPayloads.delete(oldest);
+    // Every token has the same lifetime, so the map (in the order tokens were first verified) holds them
+    // roughly in the order they expire: drop the expired ones at its front, and the oldest when it is full.
+    const nowS = nowSeconds();
+    for (const [oldToken, oldPayload] of verifiedPayloads) {
+      const expired = nowS >= Number(oldPayload.exp) + CLOCK_TOLERANCE_SECONDS;
+      if (!expired && verifiedPayloads.size < MAX_CACHED_TOKENS) break;
+      verifiedPayloads.delete(oldToken);
     }
     verifiedPayloads.set(token, payload);
   }
@@ -205,7 +211,12 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     const cached = verifiedPayloads.get(token);
     if (cached !== undefined) {
       payload = cached;
-      checkTimes(payload);
+      try {
+        checkTimes(payload);
+      } catch (error) {
+        if (error instanceof TokenError && error.reason === 'expired') verifiedPayloads.delete(token);
+        throw error;
+      }
     } else {
       payload = await verifySignature(token, expected);
       remember(token, payload);
@@ -235,6 +246,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       return sign({ sale: claims.aud, origin: claims.origin, userId: claims.sub }, claims.auth_time);
     },
     readBearer,
+    cachedTokenCount: () => verifiedPayloads.size,
   };
 }
 

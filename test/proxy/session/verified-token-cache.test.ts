@@ -56,6 +56,27 @@ describe('verified-token cache', () => {
     assert.equal(await reason(tokens.verify(token, { ...BINDING, userId: '8' })), 'wrong_user');
   });
 
+  it('drops expired tokens: the one presented after its expiry, and those at the front when another is remembered', async () => {
+    const { tokens, token, setNow } = await service();
+    await tokens.verify(token, BINDING);
+    setNow(T0 + 300_000);
+    const { token: later } = await tokens.issue({ ...BINDING, userId: '8' });
+    await tokens.verify(later, BINDING);
+    assert.equal(tokens.cachedTokenCount(), 2);
+
+    // The first has expired (600 s lifetime, 5 s tolerance); the second has not.
+    setNow(T0 + 606_000);
+    const { token: third } = await tokens.issue({ ...BINDING, userId: '9' });
+    await tokens.verify(third, BINDING);
+    assert.equal(tokens.cachedTokenCount(), 2, 'the expired first token was dropped when the third was remembered');
+    assert.equal(await reason(tokens.verify(token, BINDING)), 'expired');
+
+    setNow(T0 + 906_000);
+    assert.equal(await reason(tokens.verify(later, BINDING)), 'expired');
+    assert.equal(tokens.cachedTokenCount(), 1, 'an expired token presented again is dropped');
+    assert.equal((await tokens.verify(third, BINDING)).sub, '9');
+  });
+
   it('does not cache a refused token', async () => {
     const { tokens, token } = await service();
     const tampered = token.slice(0, -2) + (token.endsWith('AA') ? 'BB' : 'AA');
