@@ -5,10 +5,11 @@
  * origin checks.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { loadConfig } from '../../../demo/sandbox/config.js';
@@ -96,6 +97,38 @@ describe('review console in Chromium', { skip: !hasChromium() && 'no Chromium he
     assert.deepEqual(focused, { text: 'Skip to content', outline: 'solid' });
     assert.deepEqual(problems, []);
     await page.close();
+  });
+
+  it('fits a 375 px phone: the page never scrolls sideways, the case list scrolls in its own focusable region', async () => {
+    const screenshots = join(fileURLToPath(new URL('../../../', import.meta.url)), 'test-artifacts', 'screenshots');
+    mkdirSync(screenshots, { recursive: true });
+    for (const [name, path] of [
+      ['cases', '/console/'],
+      ['case', `/console/clients/1/cases/${userId}`],
+      ['deliveries', '/console/deliveries'],
+      ['webhooks', '/console/webhooks'],
+    ] as const) {
+      const { page, problems } = await open(path);
+      await page.setViewportSize({ width: 375, height: 800 });
+      const overflow = await page.evaluate(() => {
+        const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+        return root.scrollWidth - root.clientWidth;
+      });
+      assert.equal(overflow, 0, `${path}: the page scrolls sideways by ${overflow} px at 375 px`);
+      assert.deepEqual(await axeViolations(page), [], `${path} at 375 px`);
+      assert.deepEqual(problems, []);
+      await page.screenshot({ path: join(screenshots, `console-${name}-375.png`), fullPage: true });
+      if (name === 'cases') {
+        const region = page.getByRole('region', { name: 'Cases' });
+        const scrolls = await region.evaluate((element) => {
+          const box = element as unknown as { scrollWidth: number; clientWidth: number };
+          return box.scrollWidth > box.clientWidth;
+        });
+        assert.ok(scrolls, 'the eleven columns scroll inside the region');
+        assert.equal(await region.getAttribute('tabindex'), '0', 'the region takes the focus, so the arrow keys scroll it');
+      }
+      await page.close();
+    }
   });
 
   it('qualifies through a real form POST, which passes the token and origin checks', async () => {

@@ -5,7 +5,7 @@
 import { ADMIN_ACTION_TYPES, bitNames, kycStatus } from '../../kyc-model.js';
 import { CASE_FILTER_VALUES, type CaseFilterName, type CaseListEntry, type CasePage, type CaseQuery } from '../case-query.js';
 import { html, type SafeHtml } from '../html.js';
-import { layout, type Notice } from './layout.js';
+import { layout, wideTable, type Notice } from './layout.js';
 
 /** Everything the list page needs. */
 export interface CaseListView {
@@ -75,7 +75,7 @@ ${(Object.keys(CASE_FILTER_VALUES) as CaseFilterName[]).map((name) => select(nam
   const table =
     view.entries.length === 0
       ? html`<p class="empty">No case matches. Cases appear here once a user has submitted KYC through the API.</p>`
-      : html`<table>
+      : wideTable('Cases', html`<table>
 <caption>${page.total} case${page.total === 1 ? '' : 's'}, page ${page.page} of ${page.pageCount}, latest submission first</caption>
 <thead><tr>
 <th scope="col">Client</th><th scope="col">Case</th><th scope="col">Name</th><th scope="col">E-mail</th>
@@ -84,8 +84,7 @@ ${(Object.keys(CASE_FILTER_VALUES) as CaseFilterName[]).map((name) => select(nam
 </tr></thead>
 <tbody>
 ${rows}</tbody>
-</table>
-`;
+</table>`);
   const paging = html`<nav class="paging" aria-label="Pages">
 ${page.page > 1 ? html`<a rel="prev" href="${caseListHref(query, page.page - 1)}">Previous page</a>` : ''}
 ${page.page < page.pageCount ? html`<a rel="next" href="${caseListHref(query, page.page + 1)}">Next page</a>` : ''}

@@ -4,7 +4,7 @@
  */
 import type { DeliveryAttempt, DeliverySummary } from '../../webhooks/delivery-log.js';
 import { html, type SafeHtml } from '../html.js';
-import { formatTime, layout } from './layout.js';
+import { formatTime, layout, wideTable } from './layout.js';
 
 /** Everything the delivery log page needs. */
 export interface DeliveryLogView {
@@ -40,7 +40,7 @@ export function deliveryLogPage(view: DeliveryLogView): SafeHtml {
   const deliveryTable =
     deliveries.length === 0
       ? html`<p class="empty">No delivery yet. Events are queued for the client's webhooks that subscribe to their source and type.</p>`
-      : html`<table>
+      : wideTable('Deliveries', html`<table>
 <caption>Deliveries of client ${view.clientId}, newest first</caption>
 <thead><tr><th scope="col">Id</th><th scope="col">Event</th><th scope="col">Source</th><th scope="col">URL</th><th scope="col">State</th><th scope="col">Failed attempts</th><th scope="col">Queued</th><th scope="col">Next attempt</th></tr></thead>
 <tbody>
@@ -48,12 +48,11 @@ ${deliveries.map(
   (d) => html`<tr><td>${d.deliveryId}</td><td>${d.eventName}</td><td>${d.source}</td><td><code>${d.url}</code></td><td><span class="state state-${d.state}">${d.state}</span></td><td>${d.failedCount}</td><td>${formatTime(d.createdAt)}</td><td>${formatTime(d.nextAttemptAt)}</td></tr>
 `,
 )}</tbody>
-</table>
-`;
+</table>`);
   const attemptTable =
     attempts.length === 0
       ? html`<p class="empty">No attempt yet.</p>`
-      : html`<table>
+      : wideTable('Attempts', html`<table>
 <caption>Attempts for client ${view.clientId}, newest first</caption>
 <thead><tr><th scope="col">Delivery</th><th scope="col">Event</th><th scope="col">URL</th><th scope="col">Attempt</th><th scope="col">Result</th><th scope="col">Time</th><th scope="col">State after</th><th scope="col">Next retry</th></tr></thead>
 <tbody>
@@ -61,8 +60,7 @@ ${attempts.map(
   (a) => html`<tr><td>${a.deliveryId}</td><td>${a.eventName}</td><td><code>${a.url}</code></td><td>${a.attempt}</td><td>${outcome(a)}</td><td>${formatTime(a.attemptedAt)}</td><td><span class="state state-${a.state}">${a.state}</span></td><td>${formatTime(a.nextAttemptAt)}</td></tr>
 `,
 )}</tbody>
-</table>
-`;
+</table>`);
   return layout({
     title: 'Webhook delivery log',
     section: 'deliveries',

@@ -63,6 +63,14 @@ ${parts.body}
 `;
 }
 
+/**
+ * A table too wide for a phone, in a region that scrolls sideways instead of the page. The region is
+ * named and takes the keyboard focus, so it can be scrolled with the arrow keys (WCAG 2.1.1).
+ */
+export function wideTable(label: string, table: SafeHtml): SafeHtml {
+  return html`<div class="wide-table" role="region" aria-label="${label}" tabindex="0">${table}</div>`;
+}
+
 /** The `<input type="hidden">` carrying the anti-CSRF token, for every form that POSTs. */
 export function csrfField(token: string): SafeHtml {
   return html`<input type="hidden" name="csrf" value="${token}">`;

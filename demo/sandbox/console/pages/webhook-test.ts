@@ -5,7 +5,7 @@
 import type { WebhookConfig } from '../../webhooks/config.js';
 import { html, type SafeHtml } from '../html.js';
 import type { TestSendResult } from '../webhook-test-send.js';
-import { csrfField, formatTime, layout, type Notice } from './layout.js';
+import { csrfField, formatTime, layout, wideTable, type Notice } from './layout.js';
 
 /** Everything the page needs. */
 export interface WebhookTestView {
@@ -56,12 +56,12 @@ export function webhookTestPage(view: WebhookTestView): SafeHtml {
 ${
   webhooks.length === 0
     ? html`<p class="empty">No webhook registered (set <code>webhooks</code> in the sandbox config).</p>`
-    : html`<table>
+    : wideTable(`Webhooks of client ${clientId}`, html`<table>
 <caption>Webhooks of client ${clientId}</caption>
 <thead><tr><th scope="col">URL</th><th scope="col">Sources</th><th scope="col">Types</th><th scope="col">Test</th></tr></thead>
 <tbody>
 ${webhooks.map((webhook, index) => webhookRow(clientId, webhook, index, view.csrfToken))}</tbody>
-</table>`
+</table>`)
 }
 </section>
 `,
@@ -71,7 +71,7 @@ ${webhooks.map((webhook, index) => webhookRow(clientId, webhook, index, view.csr
       ? ''
       : html`<section aria-labelledby="results-heading">
 <h2 id="results-heading">Recent test sends</h2>
-<table>
+${wideTable('Recent test sends', html`<table>
 <caption>Newest first; test sends are not retried and not in the delivery log</caption>
 <thead><tr><th scope="col">Time</th><th scope="col">Client</th><th scope="col">URL</th><th scope="col">Event</th><th scope="col">Id</th><th scope="col">Result</th></tr></thead>
 <tbody>
@@ -79,7 +79,7 @@ ${view.results.map(
   (r) => html`<tr><td>${formatTime(r.at)}</td><td>${r.clientId}</td><td><code>${r.url}</code></td><td>${r.eventName}</td><td>${r.id}</td><td>${resultText(r)}</td></tr>
 `,
 )}</tbody>
-</table>
+</table>`)}
 </section>
 `;
   return layout({
