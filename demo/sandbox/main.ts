@@ -81,7 +81,18 @@ export async function startLocalSandbox(config: SandboxConfig, env: NodeJS.Proce
   for (const client of config.clients) webhooks.settings.set(client.clientId, client.webhooks as never);
   const autoReview = config.autoReviewSeconds === undefined ? undefined : createAutoReview({ dataDir: config.dataDir, delaySeconds: config.autoReviewSeconds, log });
   const events = autoReview ? autoReview.observe(webhooks) : webhooks;
-  const sandbox = await runSandbox(config, { fileStore: s3.fileStore, events, webhooks }, log);
+  let sandbox: Awaited<ReturnType<typeof runSandbox>>;
+  try {
+    sandbox = await runSandbox(config, { fileStore: s3.fileStore, events, webhooks }, log);
+  } catch (error) {
+    // The API could not start (its port taken, say): close what was opened for it, so a caller that
+    // reports the error and goes on (the demo, a test) is not left with a listening S3 port and timers.
+    autoReview?.close();
+    await webhooks.close();
+    db.close();
+    await s3.close();
+    throw error;
+  }
   autoReview?.start(sandbox.store);
   log(`S3 stand-in listening on ${s3.url} (bucket ${LOCAL_S3.bucket}; uploads allowed from ${origins.length ? origins.join(', ') : 'no browser origin: set SANDBOX_S3_ORIGINS'})`);
   log(autoReview ? `auto-review on: ${config.autoReviewSeconds} s after each KYC submission, AML cleared and qualified (last name DENY: AML rejected)` : 'auto-review off (set SANDBOX_AUTO_REVIEW_SECONDS to turn it on)');

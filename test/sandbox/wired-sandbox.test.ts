@@ -104,3 +104,33 @@ describe('the wired sandbox (API + S3 stand-in + webhooks)', () => {
     assert.equal((kycEvent.event['data'] as any).user_kyc.user_id, String(userId));
   });
 });
+
+describe('the wired sandbox when its API port is taken', () => {
+  /** Listen on `port` (0: any free one) on 127.0.0.1; the server and its port. */
+  async function listen(port: number): Promise<{ server: Server; port: number }> {
+    const server = createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', resolve);
+    });
+    return { server, port: (server.address() as AddressInfo).port };
+  }
+  const close = (server: Server) => new Promise((resolve) => server.close(resolve));
+
+  it('fails with the port error and closes the S3 stand-in it had opened, leaving nothing listening', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'wired-sandbox-taken-'));
+    const taken = await listen(0);
+    // A port free now, for the S3 stand-in; after the failed start it must be free again.
+    const probe = await listen(0);
+    await close(probe.server);
+    try {
+      const config = loadConfig({ SANDBOX_DATA_DIR: dataDir, SANDBOX_PORT: String(taken.port), SANDBOX_API_KEY: credentials.apiKey, SANDBOX_API_SECRET: credentials.apiSecret });
+      await assert.rejects(startLocalSandbox(config, { SANDBOX_S3_PORT: String(probe.port) }, () => {}), { code: 'EADDRINUSE' });
+      const again = await listen(probe.port);
+      await close(again.server);
+    } finally {
+      await close(taken.server);
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
