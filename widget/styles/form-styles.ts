@@ -61,6 +61,10 @@ export const formStyles = css`
     display: grid;
     gap: 0.5em;
   }
+  /* Browsers pad a legend by 2px on each side: without this it sits off the labels' edge. */
+  legend {
+    padding: 0;
+  }
   input,
   select,
   textarea {

@@ -177,6 +177,15 @@ describe('renderPersonalStep', () => {
       expect(step.element.scrollWidth, JSON.stringify(options)).to.be.at.most(step.element.clientWidth);
       const month = step.root.querySelector('select') as HTMLSelectElement;
       expect(month.getBoundingClientRect().right).to.be.at.most(step.element.getBoundingClientRect().right);
+      // The date's legend lines up with the other fields' labels (no browser padding on the legend).
+      const edge = (element: Element) => {
+        // Where the text starts, not the box: the browser's padding sits inside the legend's box.
+        const text = document.createRange();
+        text.selectNodeContents(element);
+        const box = text.getBoundingClientRect();
+        return options.dir === 'rtl' ? box.right : box.left;
+      };
+      expect(edge(step.root.querySelector('.date-field legend') as Element), JSON.stringify(options)).to.equal(edge(step.root.querySelector('label[for="firstName"]') as Element));
     }
   });
 });
