@@ -76,8 +76,13 @@ export function formatNumber(value: number, locale: string, options?: Intl.Numbe
  */
 export function formatFileSize(bytes: number, locale: string): string {
   const megabytes = bytes / (1024 * 1024);
-  if (megabytes >= 1) return formatNumber(megabytes, locale, { style: 'unit', unit: 'megabyte', maximumFractionDigits: 1 });
-  return formatNumber(Math.max(1, Math.round(bytes / 1024)), locale, { style: 'unit', unit: 'kilobyte' });
+  const size =
+    megabytes >= 1
+      ? formatNumber(megabytes, locale, { style: 'unit', unit: 'megabyte', maximumFractionDigits: 1 })
+      : formatNumber(Math.max(1, Math.round(bytes / 1024)), locale, { style: 'unit', unit: 'kilobyte' });
+  // Intl separates number and unit with a plain space in some locales: a narrow screen would put "20"
+  // and "MB" on two lines.
+  return size.replace(/ /g, '\u00a0');
 }
 
 /**

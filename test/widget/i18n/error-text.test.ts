@@ -52,9 +52,9 @@ describe('fieldErrorText', () => {
   });
 
   it('writes file sizes and limits as sizes', () => {
-    expect(fieldErrorText(en, { field: 'selfieFile', rule: 'too_small', params: { size: 51_200 } }, 'en')).to.equal('This file is too small (50 kB): it must be at least 200 kB. A sharper photo or scan will do.');
-    expect(fieldErrorText(de, { field: 'selfieFile', rule: 'too_large', params: { size: 31_457_280 } }, 'de')).to.contain('(30 MB)').and.contain('höchstens 20 MB');
-    expect(fieldErrorText(en, { field: 'documentIdFile', rule: 'file_size' }, 'en', { minBytes: 1024, maxBytes: 2 * 1024 * 1024 })).to.equal('The size of this file was not accepted: it must be between 1 kB and 2 MB.');
+    expect(fieldErrorText(en, { field: 'selfieFile', rule: 'too_small', params: { size: 51_200 } }, 'en')).to.equal('This file is too small (50\u00a0kB): it must be at least 200\u00a0kB. A sharper photo or scan will do.');
+    expect(fieldErrorText(de, { field: 'selfieFile', rule: 'too_large', params: { size: 31_457_280 } }, 'de')).to.contain('(30\u00a0MB)').and.contain('höchstens 20\u00a0MB');
+    expect(fieldErrorText(en, { field: 'documentIdFile', rule: 'file_size' }, 'en', { minBytes: 1024, maxBytes: 2 * 1024 * 1024 })).to.equal('The size of this file was not accepted: it must be between 1\u00a0kB and 2\u00a0MB.');
   });
 
   it('explains the sign-in code rules by their error codes', () => {

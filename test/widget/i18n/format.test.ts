@@ -66,10 +66,12 @@ describe('format', () => {
 
 describe('formatFileSize, formatDate, formatList', () => {
   it('writes the upload limits as sizes', () => {
-    expect(formatFileSize(204_800, 'en')).to.equal('200 kB');
-    expect(formatFileSize(20 * 1024 * 1024, 'en')).to.equal('20 MB');
-    expect(formatFileSize(1.5 * 1024 * 1024, 'de')).to.equal('1,5 MB');
-    expect(formatFileSize(100, 'en')).to.equal('1 kB');
+    // A no-break space between number and unit: "20 MB" never breaks across two lines.
+    expect(formatFileSize(204_800, 'en')).to.equal('200\u00a0kB');
+    expect(formatFileSize(20 * 1024 * 1024, 'en')).to.equal('20\u00a0MB');
+    expect(formatFileSize(1.5 * 1024 * 1024, 'de')).to.equal('1,5\u00a0MB');
+    expect(formatFileSize(100, 'en')).to.equal('1\u00a0kB');
+    for (const locale of ['en', 'de', 'fr', 'es', 'ja', 'ar']) expect(formatFileSize(20 * 1024 * 1024, locale), locale).to.not.match(/ /);
   });
 
   it('writes a calendar date in the locale, never shifted by the time zone', () => {

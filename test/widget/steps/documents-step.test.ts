@@ -80,7 +80,8 @@ function choose(step: MountedStep, id: string, files: File[]): void {
 
 const draftFiles = (step: MountedStep, field: FileField): DraftFile[] => step.draft.load()?.files[field] ?? [];
 const row = (step: MountedStep, state?: string): HTMLElement | null => step.root.querySelector(state === undefined ? 'li.file[data-state]' : `li.file[data-state="${state}"]`);
-const text = (element: Element | null | undefined): string => element?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
+/** The element's text with the markup's line breaks and indents folded (a no-break space is kept: sizes use it). */
+const text = (element: Element | null | undefined): string => element?.textContent?.replace(/[ \t\r\n]+/g, ' ').trim() ?? '';
 /** The buttons of a row as `visible text | accessible name`. */
 const buttonsOf = (element: Element | null | undefined): string[] => [...(element?.querySelectorAll('button') ?? [])].map((button) => `${text(button)} | ${button.getAttribute('aria-label') ?? ''}`);
 
@@ -146,7 +147,7 @@ describe('the documents step', () => {
     expect(input.getAttribute('aria-label')).to.equal('Choose a file for ID document');
     expect(input.getAttribute('aria-describedby')).to.equal('documentIdFile-hint documentIdFile-requirements');
     expect(text(step.root.getElementById('documentIdFile-hint'))).to.equal(messages.documents.documentIdHint);
-    expect(text(step.root.getElementById('documentIdFile-requirements'))).to.equal('JPEG, PNG or PDF, from 200 kB to 20 MB.');
+    expect(text(step.root.getElementById('documentIdFile-requirements'))).to.equal('JPEG, PNG or PDF, from 200\u00a0kB to 20\u00a0MB.');
     expect(text(step.root.querySelector('label[for="documentIdFile"]'))).to.equal('Choose a file');
     const legends = [...step.root.querySelectorAll('legend')].map(text);
     expect(legends).to.deep.equal(['ID document', 'Selfie with your ID document', messages.documents.investorQuestion]);
@@ -217,7 +218,7 @@ describe('the documents step', () => {
     await step.update();
     const failed = row(step, 'failed') as HTMLElement;
     const error = failed.querySelector('p.error') as HTMLElement;
-    expect(text(error)).to.match(/^This file is too small \(\d+ kB\): it must be at least 200 kB\. A sharper photo or scan will do\.$/i);
+    expect(text(error)).to.match(/^This file is too small \(\d+\u00a0kB\): it must be at least 200\u00a0kB\. A sharper photo or scan will do\.$/i);
     expect(error.id).to.equal(`${failed.id}-error`);
     // The same bytes would fail again: no Retry, only Remove.
     expect(buttonsOf(failed)).to.deep.equal(['Remove | Remove tiny.jpg']);
@@ -345,7 +346,7 @@ describe('the documents step', () => {
     await until(() => row(step!, 'failed') !== null, WAIT_MS, 'the refusal');
     await step.update();
     expect(step.tickets).to.deep.equal(['documentIdFile']);
-    expect(text(row(step, 'failed')?.querySelector('p.error'))).to.match(/^This file is too small \(150 kB\)/i);
+    expect(text(row(step, 'failed')?.querySelector('p.error'))).to.match(/^This file is too small \(150\u00a0kB\)/i);
     expect(buttonsOf(row(step, 'failed'))).to.deep.equal(['Remove | Remove small.jpg']);
   });
 
