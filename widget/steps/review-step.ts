@@ -24,6 +24,8 @@ import { format, formatDate, formatNumber } from '../i18n/format.js';
 interface ShownAnswer {
   content: TemplateResult | string;
   dir: 'ltr' | 'auto';
+  /** Monospace, where telling 0 from O and 1 from l matters (the Ethereum address). */
+  code?: true;
 }
 
 function isFileField(field: KycField): field is FileField {
@@ -76,7 +78,7 @@ function shownAnswer(host: ReviewHost, field: KycField, config: SaleConfig): Sho
     case 'estimatedParticipationAmount':
       return { content: amountText(answer, host.locale), dir: 'auto' };
     case 'ethereumAddress':
-      return { content: answer, dir: 'ltr' };
+      return { content: answer, dir: 'ltr', code: true };
     default:
       return { content: answer, dir: 'auto' };
   }
@@ -111,7 +113,7 @@ function renderSection(host: ReviewHost, step: FormStepId): TemplateResult {
           <dt>${messages.fields[field]}</dt>
           ${shown === undefined
             ? html`<dd class="not-provided">${messages.review.notProvided}</dd>`
-            : html`<dd dir=${shown.dir}>${shown.content}</dd>`}
+            : html`<dd dir=${shown.dir} class=${shown.code ? 'code' : ''}>${shown.content}</dd>`}
         </div>`;
       })}
     </dl>
@@ -205,6 +207,9 @@ export const reviewStepStyles = css`
   .answers dd {
     margin: 0;
     overflow-wrap: anywhere;
+  }
+  .answers .code {
+    font-family: ui-monospace, 'SF Mono', Menlo, Consolas, 'Liberation Mono', monospace;
   }
   .answers .not-provided {
     color: var(--_muted);

@@ -114,7 +114,9 @@ describe('renderReviewStep', () => {
     // The headings are the catalog's step names, and the investor proofs are a list.
     expect(sections(step).map((section) => section.heading)).to.deep.equal(step.form.formSteps.map((id) => step!.form.messages.common.steps[id]));
     expect([...step.root.querySelectorAll('.file-names li')].map((item) => item.textContent)).to.deep.equal(['bank-letter.pdf', 'broker.png']);
-    expect(step.root.querySelector('dd[dir="ltr"]')?.textContent).to.equal('0x32Be343B94f860124dC4fEe278FDCBD38C102D88');
+    const address = step.root.querySelector('dd[dir="ltr"]') as HTMLElement;
+    expect(address.textContent).to.equal('0x32Be343B94f860124dC4fEe278FDCBD38C102D88');
+    expect(getComputedStyle(address).fontFamily, 'the address in monospace, where 0 and O differ').to.match(/mono/i);
     await expectAccessible(step);
   });
 
