@@ -311,11 +311,11 @@ export function renderEthereumField(host: StepHost, proof: EthereumFieldProof = 
 /** The field's own styles: a monospace address that wraps anywhere on a 320 px phone, and the check's states. */
 export const ethereumFieldStyles = css`
   .ethereum-field .address {
-    font-family: ui-monospace, 'SF Mono', Menlo, Consolas, 'Liberation Mono', monospace;
+    font-family: var(--_mono);
     letter-spacing: 0.02em;
   }
   .ethereum-field .readback {
-    font-family: ui-monospace, 'SF Mono', Menlo, Consolas, 'Liberation Mono', monospace;
+    font-family: var(--_mono);
     color: var(--_muted);
     word-spacing: 0.25em;
   }

@@ -209,7 +209,7 @@ export const reviewStepStyles = css`
     overflow-wrap: anywhere;
   }
   .answers .code {
-    font-family: ui-monospace, 'SF Mono', Menlo, Consolas, 'Liberation Mono', monospace;
+    font-family: var(--_mono);
   }
   .answers .not-provided {
     color: var(--_muted);

@@ -167,7 +167,8 @@ export const walletStepStyles = css`
   }
   .siwe-message {
     /* The investor reads what they sign: wrapped, never scrolled sideways, on a 320 px phone too. */
-    font: 0.875em ui-monospace, Menlo, Consolas, monospace;
+    font-family: var(--_mono);
+    font-size: 0.875em;
     white-space: pre-wrap;
     overflow-wrap: anywhere;
     background: var(--_surface);

@@ -10,6 +10,8 @@ export const themeStyles = css`
     all: initial;
     display: block;
     --_font: var(--kyc-font, system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif);
+    /* For what is read character by character (addresses, the message a wallet signs): 0 and O, 1 and l differ. */
+    --_mono: ui-monospace, 'SF Mono', Menlo, Consolas, 'Liberation Mono', monospace;
     --_text: var(--kyc-color-text, light-dark(#1b1f24, #e8eaed));
     --_muted: var(--kyc-color-muted, light-dark(#4f5660, #b4b9c0));
     --_background: var(--kyc-color-background, light-dark(#ffffff, #16181c));

@@ -28,6 +28,8 @@ export interface JourneyStackOptions {
   proxyNodeArgs?: string[];
   /** More environment for the proxy process (e.g. `REDIS_URL`). */
   proxyEnv?: Record<string, string>;
+  /** The sale's widget-token lifetime (the proxy's default, 15 minutes, when not given). */
+  tokenLifetimeSeconds?: number;
 }
 
 /** A running stack. */
@@ -57,7 +59,10 @@ export async function startJourneyStack(options: JourneyStackOptions): Promise<J
         webhooks: true,
         databasesInMemory: true,
         config: { codes: { sendsPerIpPerHour: 100_000, ttlSeconds: 3600 } },
-        sale: { webhook: { secrets: [{ env: 'BENCH_WEBHOOK_SECRET' }], forward: { url: receiver.url, secret: FORWARD_SECRET } } },
+        sale: {
+          webhook: { secrets: [{ env: 'BENCH_WEBHOOK_SECRET' }], forward: { url: receiver.url, secret: FORWARD_SECRET } },
+          ...(options.tokenLifetimeSeconds === undefined ? {} : { tokenLifetimeSeconds: options.tokenLifetimeSeconds }),
+        },
         catcher: { maxMessages: Math.max(500, options.mailsKept) },
       }),
       buildProxy(),

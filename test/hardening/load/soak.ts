@@ -6,7 +6,8 @@
 //
 // Options (environment): SOAK_MINUTES (10), SOAK_SAMPLE_SECONDS (15), SOAK_INVESTORS_PER_ROUND (50: each
 // round is the whole journey of that many new investors, as in `journeys-load.test.ts`, back to back),
-// SOAK_STREAMS (200 status streams held open all along, reopened when the proxy ends them), SOAK_STORE
+// SOAK_STREAMS (200 status streams held open all along, reopened when the proxy ends them),
+// SOAK_TOKEN_SECONDS (120: the sale's widget-token lifetime, 60 to 900), SOAK_STORE
 // (`redis`, the default: the proxy's shared state in a redis-server of its own, as a deployment behind a
 // load balancer keeps it; `memory`: the single-instance default, in the proxy's own heap).
 //
@@ -46,6 +47,9 @@ const minutes = setting('SOAK_MINUTES', 10);
 const sampleSeconds = setting('SOAK_SAMPLE_SECONDS', 15);
 const perRound = Math.round(setting('SOAK_INVESTORS_PER_ROUND', 50));
 const streamCount = Math.round(setting('SOAK_STREAMS', 200));
+// Short-lived tokens, so that a 10-minute run sees several lifetimes: streams renewed with fresh tokens,
+// and the proxy's cache of verified tokens dropping the expired ones (at the 15-minute default it only fills).
+const tokenLifetimeSeconds = Math.round(setting('SOAK_TOKEN_SECONDS', 120));
 const store = process.env['SOAK_STORE'] ?? 'redis';
 if (store !== 'redis' && store !== 'memory') throw new Error(`SOAK_STORE must be redis or memory, got "${store}"`);
 const withRedis = store === 'redis';
@@ -75,11 +79,12 @@ try {
   stack = await startJourneyStack({
     mailsKept: perRound * 4,
     proxyNodeArgs: ['--expose-gc'],
+    tokenLifetimeSeconds,
     ...(redis === undefined ? {} : { proxyEnv: { REDIS_URL: redis.url } }),
   });
   const running = stack;
   console.log(`soak: ${minutes} min of whole journeys (${perRound} new investors a round, back to back) and ${streamCount} status streams held open,`);
-  console.log(`  against the compiled proxy in its own process (${withRedis ? 'shared state in redis-server' : 'in-memory store'}, LOG_LEVEL=warn); memory sampled every ${sampleSeconds} s; ${availableParallelism()} CPU cores`);
+  console.log(`  against the compiled proxy in its own process (${withRedis ? 'shared state in redis-server' : 'in-memory store'}, LOG_LEVEL=warn); widget tokens live ${tokenLifetimeSeconds} s; memory sampled every ${sampleSeconds} s; ${availableParallelism()} CPU cores`);
   console.log('  MB:    time          as it is             | after a full garbage collection |');
 
   const started = performance.now();
