@@ -52,8 +52,11 @@ const ICON_PATHS: Readonly<Record<Tone, string>> = {
   danger: 'M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18M9 9l6 6M15 9l-6 6',
 };
 
-/** The whitelisting steps, in order, for the indicator. */
-const WHITELIST_STEPS = ['unprocessed', 'started', 'done'] as const;
+/**
+ * The whitelisting's segments, in order: none is filled while it has not started ("Not started yet"
+ * under a filled segment read as a contradiction), one once it has, both when it is done.
+ */
+const WHITELIST_STEPS = ['started', 'done'] as const;
 
 function icon(tone: Tone, className: string): SVGTemplateResult {
   return svg`<svg class=${className} viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false">
@@ -81,11 +84,11 @@ function stateTexts(messages: Messages, status: InvestorStatus | undefined, stre
   }
 }
 
-/** The whitelisting of the investor's address: a three-step indicator and the state in words. */
+/** The whitelisting of the investor's address: a two-segment indicator (started, done) and the state in words. */
 function renderWhitelist(messages: Messages, whitelist: InvestorStatus['whitelist']): TemplateResult {
   const failed = whitelist === 'failed';
-  // A failure happens while whitelisting: the first two steps are behind, the last one failed.
-  const reached = failed ? 1 : WHITELIST_STEPS.indexOf(whitelist);
+  // A failure happens while whitelisting: it had started, and the last segment failed. `unprocessed` is -1: none reached.
+  const reached = failed ? 0 : WHITELIST_STEPS.indexOf(whitelist as (typeof WHITELIST_STEPS)[number]);
   return html`<div class="whitelist" data-whitelist=${whitelist}>
     <h4 class="whitelist-title">${messages.status.whitelistTitle}</h4>
     <ol class="whitelist-steps" aria-hidden="true">
