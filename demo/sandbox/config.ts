@@ -147,8 +147,8 @@ export function parseClient(raw: unknown, index: number): ClientConfig {
   };
 }
 
-/** Where generated local credentials are kept. */
-const CREDENTIALS_FILE = 'sandbox-credentials.json';
+/** Where generated local credentials are kept, in the data folder (mode 0600). */
+export const CREDENTIALS_FILE = 'sandbox-credentials.json';
 
 function localCredentials(dataDir: string): { apiKey: string; apiSecret: string; generated: boolean } {
   const file = join(dataDir, CREDENTIALS_FILE);

@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createSandbox, type Sandbox } from './app.js';
-import { loadConfig, type SandboxConfig } from './config.js';
+import { CREDENTIALS_FILE, loadConfig, type SandboxConfig } from './config.js';
 import type { ConsoleWebhooks } from './console/console-deps.js';
 import type { EventSink, FileStore } from './ports.js';
 
@@ -36,8 +36,8 @@ export async function runSandbox(config: SandboxConfig, services: SandboxService
   log(`review console: ${sandbox.url}/console/ (no login: local use only)`);
   if (main) {
     log(`default client ${main.clientId}: API key ${main.apiKey}`);
-    // The secret is printed only when it was generated for this local data dir, never when configured.
-    if (config.generatedCredentials) log(`default client ${main.clientId}: API secret ${main.apiSecret} (generated, kept in ${config.dataDir})`);
+    // A secret is never printed, even a generated local one: the log says where to read it.
+    if (config.generatedCredentials) log(`default client ${main.clientId}: API secret generated, in ${join(config.dataDir, CREDENTIALS_FILE)} (readable by you only)`);
   }
   return sandbox;
 }

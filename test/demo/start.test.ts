@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DEMO_SECRETS_FILE } from '../../demo/demo-secrets.js';
+import { CREDENTIALS_FILE } from '../../demo/sandbox/config.js';
 import { siteContentSecurityPolicy } from '../../demo/site-server.js';
 import type { DemoPorts } from '../../demo/demo-ports.js';
 import { createEventStreamParser, postToS3, validSubmission, VALID_FILE_BYTES, type StreamItem, type UploadedKeys, type UploadTicket } from '../proxy/support/investor.js';
@@ -207,10 +208,12 @@ describe('npm start: the whole demo on one machine', () => {
       }, reject);
     });
     assert.match(greeting, /^220 /);
-    // No secret but the sandbox's own generated credentials: never the token key, the webhook secret or the integrator key.
+    // No secret is printed: not the token key, the webhook secret, the integrator key, nor the sandbox's generated API secret.
     const secrets = JSON.parse(readFileSync(join(dataDir, DEMO_SECRETS_FILE), 'utf8')) as { webhookSecret: string; integratorKey: string };
     const tokenKey = readFileSync(join(dataDir, 'proxy', 'token_signing_key.secret'), 'utf8');
-    for (const secret of [secrets.webhookSecret, secrets.integratorKey, tokenKey]) {
+    const sandboxCredentials = JSON.parse(readFileSync(join(dataDir, 'sandbox', CREDENTIALS_FILE), 'utf8')) as { apiSecret: string };
+    assert.match(demo.stdout(), new RegExp(`API secret generated, in .*${CREDENTIALS_FILE}`), 'the log says where the sandbox secret is');
+    for (const secret of [secrets.webhookSecret, secrets.integratorKey, tokenKey, sandboxCredentials.apiSecret]) {
       assert.ok(!demo.stdout().includes(secret) && !demo.stderr().includes(secret), 'a secret was printed');
     }
   });
