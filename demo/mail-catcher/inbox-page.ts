@@ -2,7 +2,8 @@
  * The demo's inbox: a small web page over an {@link SmtpCatcher}, so a person trying `npm start` can read
  * the code email the proxy sent, and `GET /messages.json` for tools.
  *
- * - `GET /`: every message, newest first; refreshes itself every 5 s (`?refresh=off` stops that, for
+ * - `GET /`: every message, newest first, with its one-time code (from the `OTP-Token` header) so the code
+ *   can be read at a glance; refreshes itself every 5 s (`?refresh=off` stops that, for
  *   screen-reader users and anyone reading slowly).
  * - `GET /messages/<id>`: one message: headers, the one-time code header if any, and the text part. The
  *   html part is never rendered (a caught email is untrusted content); it is only counted.
@@ -23,6 +24,18 @@ const STYLE = `
 body { margin: 0 auto; max-width: 60rem; padding: 1rem; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 0.4rem 0.6rem; border-bottom: 1px solid #8888; vertical-align: top; }
+caption { text-align: left; }
+td.time { white-space: nowrap; }
+form { margin-top: 1rem; }
+@media (max-width: 40rem) {
+  td.to { overflow-wrap: anywhere; }
+  /* On a phone each message is a short card: date, recipient, code, subject, one under the other. */
+  thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
+  tbody, tr, td { display: block; }
+  tr { padding: 0.5rem 0; border-bottom: 1px solid #8888; }
+  td { border: 0; padding: 0.1rem 0; }
+}
+td.code { font-family: ui-monospace, monospace; font-size: 1.25rem; letter-spacing: 0.1em; white-space: nowrap; }
 pre { white-space: pre-wrap; overflow-wrap: anywhere; padding: 1rem; border: 1px solid #8888; border-radius: 0.4rem; }
 dt { font-weight: 600; } dd { margin: 0 0 0.5rem 0; overflow-wrap: anywhere; }
 a:focus-visible, button:focus-visible { outline: 3px solid; outline-offset: 2px; }
@@ -80,8 +93,9 @@ function listPage(messages: CaughtMessage[], refresh: boolean): string {
   const rows = messages
     .map(
       (message) => `<tr>
-<td><time datetime="${escapeHtml(message.date)}">${escapeHtml(message.date.replace('T', ' ').slice(0, 19))}</time></td>
-<td>${escapeHtml(message.to.join(', '))}</td>
+<td class="time"><time datetime="${escapeHtml(message.date)}">${escapeHtml(message.date.replace('T', ' ').slice(0, 19))}</time></td>
+<td class="to">${escapeHtml(message.to.join(', '))}</td>
+<td class="code">${escapeHtml(message.otp?.code ?? '—')}</td>
 <td><a href="/messages/${encodeURIComponent(message.id)}">${escapeHtml(message.subject || '(no subject)')}</a></td>
 </tr>`,
     )
@@ -91,7 +105,7 @@ function listPage(messages: CaughtMessage[], refresh: boolean): string {
       ? '<p>No messages yet. Code emails sent to this catcher appear here.</p>'
       : `<table>
 <caption>${messages.length} message${messages.length === 1 ? '' : 's'}, newest first</caption>
-<thead><tr><th scope="col">Received (UTC)</th><th scope="col">To</th><th scope="col">Subject</th></tr></thead>
+<thead><tr><th scope="col">Received (UTC)</th><th scope="col">To</th><th scope="col">Code</th><th scope="col">Subject</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>

@@ -3,10 +3,12 @@ import { createHash } from 'node:crypto';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import nodemailer from 'nodemailer';
 import type { SendMailOptions } from 'nodemailer';
+import { chromium } from 'playwright-core';
 import { startSmtpCatcher } from '../../demo/mail-catcher/smtp-catcher.js';
 import type { CaughtMessage, SmtpCatcher } from '../../demo/mail-catcher/smtp-catcher.js';
 import { startInboxPage } from '../../demo/mail-catcher/inbox-page.js';
 import type { InboxPage } from '../../demo/mail-catcher/inbox-page.js';
+import { chromiumArgs, chromiumPath, hasChromium } from '../support/chromium.mjs';
 
 /** Send one message to the catcher over SMTP with nodemailer, as any real client would. */
 async function send(catcher: SmtpCatcher, message: SendMailOptions): Promise<void> {
@@ -155,6 +157,35 @@ describe('the inbox page', () => {
     assert.match(html, /<meta http-equiv="refresh" content="5">/);
     assert.match(html, /<html lang="en">/);
     assert.match(html, /<th scope="col">Subject<\/th>/);
+  });
+
+  test("shows each message's one-time code in the list, and a dash for a message without one", async () => {
+    await send(catcher, { to: 'plain@example.com', subject: 'No code', text: 'hello' });
+    await send(catcher, { to: 'coded@example.com', subject: 'Your code', text: '482913', otp: { code: '482913', origin: 'https://sale.example' } });
+    const html = await (await fetch(inbox.url)).text();
+    assert.match(html, /<th scope="col">Code<\/th>/);
+    assert.match(html, /<td class="to">coded@example\.com<\/td>\s*<td class="code">482913<\/td>/);
+    assert.match(html, /<td class="to">plain@example\.com<\/td>\s*<td class="code">—<\/td>/);
+  });
+
+  test('fits a 375 px phone in Chromium: a long address wraps, the code reads whole, nothing scrolls sideways', { skip: !hasChromium() && 'no Chromium here' }, async () => {
+    await send(catcher, { to: 'a.rather.long.investor.address@example.com', subject: 'Your code', text: '482913', otp: { code: '482913', origin: 'https://sale.example' } });
+    const browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs() });
+    try {
+      const page = await browser.newPage({ viewport: { width: 375, height: 600 } });
+      await page.goto(`${inbox.url}?refresh=off`);
+      const sideways = await page.evaluate(() => {
+        const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+        return root.scrollWidth - root.clientWidth;
+      });
+      assert.equal(sideways, 0, 'the page scrolls sideways');
+      const code = page.locator('td.code');
+      assert.equal(await code.textContent(), '482913');
+      const height = (await code.boundingBox())?.height ?? Number.POSITIVE_INFINITY;
+      assert.ok(height < 40, `the code is on one line (its cell is ${height} px high)`);
+    } finally {
+      await browser.close();
+    }
   });
 
   test('the page stylesheet is the one the CSP allows by hash', async () => {
