@@ -3,14 +3,15 @@
  * the code email the proxy sent, and `GET /messages.json` for tools.
  *
  * - `GET /`: every message, newest first, with its one-time code (from the `OTP-Token` header) so the code
- *   can be read at a glance; refreshes itself every 5 s (`?refresh=off` stops that, for
- *   screen-reader users and anyone reading slowly).
+ *   can be read at a glance; a small script reloads it when a new message arrives, and only then
+ *   (`?refresh=off` turns that off).
  * - `GET /messages/<id>`: one message: headers, the one-time code header if any, and the text part. The
  *   html part is never rendered (a caught email is untrusted content); it is only counted.
  * - `GET /messages.json`: the caught messages, newest first, as {@link CaughtMessage} objects.
  * - `POST /clear`: forget every message (same-origin form only), then back to `/`.
  *
- * Everything from a message is HTML-escaped; the CSP allows no script and only the page's own stylesheet.
+ * Everything from a message is HTML-escaped; the CSP allows only the page's own stylesheet and watcher
+ * script, by their hashes.
  */
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
@@ -20,7 +21,7 @@ import type { AddressInfo } from 'node:net';
 import type { CaughtMessage, SmtpCatcher } from './smtp-catcher.js';
 
 const STYLE = `
-:root { color-scheme: light dark; font-family: system-ui, sans-serif; line-height: 1.5; }
+:root { color-scheme: light dark; background: Canvas; color: CanvasText; font-family: system-ui, sans-serif; line-height: 1.5; }
 body { margin: 0 auto; max-width: 60rem; padding: 1rem; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 0.4rem 0.6rem; border-bottom: 1px solid #8888; vertical-align: top; }
@@ -38,15 +39,31 @@ form { margin-top: 1rem; }
 td.code { font-family: ui-monospace, monospace; font-size: 1.25rem; letter-spacing: 0.1em; white-space: nowrap; }
 pre { white-space: pre-wrap; overflow-wrap: anywhere; padding: 1rem; border: 1px solid #8888; border-radius: 0.4rem; }
 dt { font-weight: 600; } dd { margin: 0 0 0.5rem 0; overflow-wrap: anywhere; }
+a { color: light-dark(#0645ad, #9cc0ff); }
 a:focus-visible, button:focus-visible { outline: 3px solid; outline-offset: 2px; }
 .otp { font-family: ui-monospace, monospace; font-size: 1.5rem; letter-spacing: 0.2em; }
 `;
 
-// The stylesheet is allowed by its hash, so the policy needs no 'unsafe-inline' and allows no script.
-const STYLE_HASH = createHash('sha256').update(STYLE).digest('base64');
+/**
+ * The list's watcher: every 2 s it asks for the newest message's id and reloads the page only when it
+ * changed, so a code appears without a reload by hand, and a page with nothing new stays still (no timed
+ * refresh moving a reader's place, which WCAG 2.2.1 and axe's meta-refresh rule forbid).
+ */
+const WATCH_SCRIPT = `const shown = document.querySelector('main').dataset.newest;
+setInterval(async () => {
+  try {
+    const messages = await (await fetch('/messages.json', { cache: 'no-store' })).json();
+    if ((messages[0]?.id ?? '') !== shown) location.reload();
+  } catch {}
+}, 2000);`;
+
+// The stylesheet and the watcher are allowed by their hashes, so the policy needs no 'unsafe-inline'.
+const hashOf = (text: string): string => createHash('sha256').update(text).digest('base64');
 const CSP = [
   "default-src 'none'",
-  `style-src 'sha256-${STYLE_HASH}'`,
+  `style-src 'sha256-${hashOf(STYLE)}'`,
+  `script-src 'sha256-${hashOf(WATCH_SCRIPT)}'`,
+  "connect-src 'self'",
   "base-uri 'none'",
   "form-action 'self'",
   "frame-ancestors 'none'",
@@ -59,20 +76,21 @@ function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char);
 }
 
-function page(title: string, body: string, refresh: boolean): string {
+/** A whole page; `watchNewest` (the newest message's id, '' for none) turns the list's watcher on. */
+function page(title: string, body: string, watchNewest?: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-${refresh ? '<meta http-equiv="refresh" content="5">\n' : ''}<title>${escapeHtml(title)}</title>
+<title>${escapeHtml(title)}</title>
 <style>${STYLE}</style>
 </head>
 <body>
-<main>
+<main${watchNewest === undefined ? '' : ` data-newest="${escapeHtml(watchNewest)}"`}>
 ${body}
 </main>
-</body>
+${watchNewest === undefined ? '' : `<script>${WATCH_SCRIPT}</script>\n`}</body>
 </html>
 `;
 }
@@ -111,15 +129,15 @@ ${rows}
 </tbody>
 </table>`;
   const refreshLink = refresh
-    ? '<p>This page reloads every 5 seconds. <a href="/?refresh=off">Stop reloading</a></p>'
-    : '<p>Automatic reloading is off. <a href="/">Reload every 5 seconds</a></p>';
+    ? '<p>New messages appear by themselves. <a href="/?refresh=off">Stop watching for new messages</a></p>'
+    : '<p>Watching for new messages is off: reload the page to see them. <a href="/">Watch for new messages</a></p>';
   return page(
     'Inbox: demo mail catcher',
     `<h1>Inbox</h1>
 ${refreshLink}
 ${table}
 <form method="post" action="/clear"><button type="submit">Delete all messages</button></form>`,
-    refresh,
+    refresh ? (messages[0]?.id ?? '') : undefined,
   );
 }
 
@@ -141,12 +159,11 @@ ${otp}
 <h2>Text</h2>
 <pre>${escapeHtml(message.text)}</pre>
 ${message.html === undefined ? '' : '<p>This message also has an html part, which this page does not display.</p>'}`,
-    false,
   );
 }
 
 function notFound(res: ServerResponse): void {
-  send(res, 404, 'text/html; charset=utf-8', page('Not found: demo mail catcher', '<h1>Not found</h1>\n<p><a href="/">Back to the inbox</a></p>', false));
+  send(res, 404, 'text/html; charset=utf-8', page('Not found: demo mail catcher', '<h1>Not found</h1>\n<p><a href="/">Back to the inbox</a></p>'));
 }
 
 /** True when a POST came from a page of this same server (or from a tool that sends no Origin). */
