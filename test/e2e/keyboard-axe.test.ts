@@ -40,6 +40,26 @@ describe('keyboard only, and axe-core on every step', { timeout: SUITE_TIMEOUT_M
     await demo?.stop();
   });
 
+  test('the sale page and the host-authenticated page, each as a whole, pass axe at phone and desktop sizes, light and dark', async () => {
+    for (const screen of ['phone', 'desktop'] as const) {
+      const context = await openContext(browser, { screen, bypassCSP: true });
+      try {
+        const page = await context.newPage();
+        for (const path of ['', 'host.html']) {
+          await page.goto(new URL(path, demo.urls.site).href);
+          await injectAxe(page);
+          for (const colorScheme of ['light', 'dark'] as const) {
+            await page.emulateMedia({ colorScheme });
+            const violations = await axeViolations(page, 'page');
+            assert.deepEqual(violations, [], `axe on /${path} (${screen}, ${colorScheme}):\n${describeViolations(violations)}`);
+          }
+        }
+      } finally {
+        await context.close();
+      }
+    }
+  });
+
   test('sign-in and every step by keyboard, with visible focus; no axe violation on any step, light or dark', async () => {
     const context = await openContext(browser, { screen: 'desktop', bypassCSP: true });
     try {

@@ -37,18 +37,22 @@ interface AxeGlobals {
   };
 }
 
-/** Run axe (after {@link injectAxe}) on the `<kyc-onboarding>` element, its shadow tree included. */
-export async function axeViolations(page: Page): Promise<AxeViolation[]> {
-  return page.evaluate(async (tags) => {
+/**
+ * Run axe (after {@link injectAxe}) on the `<kyc-onboarding>` element, its shadow tree included, or on
+ * the whole page (`scope: 'page'`: the sale's own markup around the widget as well).
+ */
+export async function axeViolations(page: Page, scope: 'widget' | 'page' = 'widget'): Promise<AxeViolation[]> {
+  return page.evaluate(async ({ tags, wholePage }) => {
     const browser = globalThis as unknown as AxeGlobals;
-    const result = await browser.axe.run(browser.document.querySelector('kyc-onboarding'), { runOnly: { type: 'tag', values: tags } });
+    const context = wholePage ? browser.document : browser.document.querySelector('kyc-onboarding');
+    const result = await browser.axe.run(context, { runOnly: { type: 'tag', values: tags } });
     return result.violations.map((violation) => ({
       id: violation.id,
       impact: violation.impact,
       help: violation.help,
       nodes: violation.nodes.map((node) => ({ target: node.target, summary: node.failureSummary ?? '' })),
     }));
-  }, WCAG_TAGS);
+  }, { tags: WCAG_TAGS, wholePage: scope === 'page' });
 }
 
 /** Violations as readable lines, for an assertion message. */
