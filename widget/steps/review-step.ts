@@ -113,7 +113,7 @@ function renderSection(host: ReviewHost, step: FormStepId): TemplateResult {
           <dt>${messages.fields[field]}</dt>
           ${shown === undefined
             ? html`<dd class="not-provided">${messages.review.notProvided}</dd>`
-            : html`<dd dir=${shown.dir} class=${shown.code ? 'code' : ''}>${shown.content}</dd>`}
+            : html`<dd dir=${shown.dir} class=${shown.code ? 'code' : nothing}>${shown.content}</dd>`}
         </div>`;
       })}
     </dl>

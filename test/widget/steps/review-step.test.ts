@@ -117,6 +117,7 @@ describe('renderReviewStep', () => {
     const address = step.root.querySelector('dd[dir="ltr"]') as HTMLElement;
     expect(address.textContent).to.equal('0x32Be343B94f860124dC4fEe278FDCBD38C102D88');
     expect(getComputedStyle(address).fontFamily, 'the address in monospace, where 0 and O differ').to.match(/mono/i);
+    expect(step.root.querySelectorAll('dd[class=""]').length, 'no empty class attribute on the other answers').to.equal(0);
     await expectAccessible(step);
   });
 
