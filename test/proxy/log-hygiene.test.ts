@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { base64url, decodeJwt } from 'jose';
 import { api, openStatusStream, statusOf, uniqueEmail, uploadTickets, postToS3, validSubmission, VALID_FILE_BYTES, type ApiAnswer, type ApiOptions } from './support/investor.js';
 import { CLIENT_ID, INTEGRATOR_KEY, SALE_ID, startStack, WEBHOOK_SECRET, type Stack } from './support/proxy-stack.js';
+import { until } from '../support/eventually.js';
 
 const FORWARD_SECRET = 'forward-secret-for-the-sale-backend-31337';
 /** Typed with capitals and spaces, as investors do; the proxy normalises it. */
@@ -60,15 +61,6 @@ async function mailedCode(email: string): Promise<string> {
   assert.ok(code !== undefined);
   forbid('a one-time code', code);
   return code;
-}
-
-/** Wait until `check` holds, polling; fails after `timeoutMs`. */
-async function eventually(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 before(async () => {
@@ -176,7 +168,7 @@ async function journey(): Promise<void> {
   } finally {
     stream.close();
   }
-  await eventually(() => forwarded.length > 0, 'the status forward to the sale\'s backend');
+  await until(() => forwarded.length > 0, 'the status forward to the sale\'s backend');
   for (const delivery of forwarded) forbid('a forward signature', /v1=([0-9a-f]+)/.exec(delivery.signature)?.[1]);
 
   // Mistakes and attacks.

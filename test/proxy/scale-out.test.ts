@@ -8,18 +8,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { api, openStatusStream, postToS3, signIn, statusOf, uniqueEmail, uploadDocuments, uploadTickets, VALID_FILE_BYTES, validSubmission, type StatusStream } from './support/investor.js';
 import { CLIENT_ID, startStack, type Stack } from './support/proxy-stack.js';
+import { eventually } from '../support/eventually.js';
 
-/** Poll `read` until `done` holds for its value (bounded); returns that value. */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!done(value)) {
-    if (Date.now() > deadline) assert.fail(`still ${JSON.stringify(value)} after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    value = await read();
-  }
-  return value;
-}
+/** How `/readyz` is polled while Redis goes away and comes back. */
+const READYZ_POLL = { timeoutMs: 10_000, intervalMs: 50 };
 
 describe('two proxy instances on one Redis', () => {
   let stack: Stack;
@@ -94,12 +86,12 @@ describe('two proxy instances on one Redis', () => {
 
       await stack.redis!.restart(async () => {
         for (const baseUrl of [first, second]) {
-          const down = await eventually(() => api(stack, '/readyz', { baseUrl }), (answer) => answer.status === 503);
+          const down = await eventually(() => api(stack, '/readyz', { baseUrl }), (answer) => answer.status === 503, `readyz of ${baseUrl} while Redis is down`, READYZ_POLL);
           assert.equal(down.body.checks.store, 'failing');
         }
       });
       for (const baseUrl of [first, second]) {
-        const up = await eventually(() => api(stack, '/readyz', { baseUrl }), (answer) => answer.status === 200);
+        const up = await eventually(() => api(stack, '/readyz', { baseUrl }), (answer) => answer.status === 200, `readyz of ${baseUrl} after Redis is back`, READYZ_POLL);
         assert.deepEqual(up.body.checks, { store: 'ok', 'provider:acme': 'ok' });
       }
 

@@ -39,7 +39,8 @@ import { caseUpdateEvent, postWebhook, signedWebhookBody } from './provider-webh
 import { startProxyVariant, type ProxyVariant } from './proxy-variant.js';
 import { rawRequest } from './raw-http.js';
 import { startSsrfCanary, type SsrfCanary } from './ssrf-canary.js';
-import { compareTimings, seededRandom } from './timing-comparison.js';
+import { seededRandom } from '../../support/seeded-random.js';
+import { compareTimings } from './timing-comparison.js';
 
 /** The sale's second site. */
 const OTHER_ORIGIN = 'https://other.sale.test';

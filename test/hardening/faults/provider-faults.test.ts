@@ -10,6 +10,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { api, signIn, uniqueEmail, uploadDocuments, validSubmission, type ApiAnswer, type Investor, type UploadedKeys } from '../../proxy/support/investor.js';
 import { CLIENT_ID, freePort, PROVIDER_API_KEY, PROVIDER_SECRET_ENV, startStack, type Stack } from '../../proxy/support/proxy-stack.js';
 import { startFaultProxy, type Fault, type FaultProxy } from './support/fault-proxy.js';
+import { until } from '../../support/eventually.js';
 
 /** The provider time limit the sale is configured with (the smallest the configuration allows). */
 const PROVIDER_TIMEOUT_MS = 500;
@@ -27,15 +28,6 @@ const GARBAGE: Record<string, Fault> = {
   'an array': { kind: 'rewrite', body: () => '[]' },
   'an empty body': { kind: 'rewrite', body: () => '' },
 };
-
-/** Wait (bounded) until `done` holds. */
-async function eventually(done: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /** Every widget-facing answer the faults produced, by status (the figure). */
 const answered = new Map<number, number>();
@@ -241,7 +233,7 @@ describe('provider faults behind the proxy', () => {
     assert.ok(first.status === 201 || first.status === 504, `${first.status} ${JSON.stringify(first.body)}`);
     if (first.status === 504) assertToldInWords(first, 504, 'provider_timeout');
     // Let the held submission arrive, then the widget's retry.
-    await eventually(() => fault.requests.find((request) => request.fault === 'delay')?.status === 200, 'the held submission to land');
+    await until(() => fault.requests.find((request) => request.fault === 'delay')?.status === 200, 'the held submission to land');
     const retry = await submit(investor);
     assert.equal(retry.status, 201, JSON.stringify(retry.body));
     assert.equal(submissions(investor), 1, `the provider got ${sent(isSubmit)} submissions`);

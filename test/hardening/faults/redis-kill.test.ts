@@ -8,17 +8,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { api, openStatusStream, signIn, statusOf, uniqueEmail, uploadDocuments, validSubmission, type ApiAnswer, type StatusStream } from '../../proxy/support/investor.js';
 import { CLIENT_ID, startStack, type Stack } from '../../proxy/support/proxy-stack.js';
+import { eventually } from '../../support/eventually.js';
 
-/** Poll `read` until `done` holds for its value (bounded); returns that value. */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) assert.fail(`${what}: still ${JSON.stringify(value)} after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** How `/readyz` is polled while Redis goes away and comes back. */
+const READYZ_POLL = { timeoutMs: 15_000, intervalMs: 50 };
 
 describe('Redis killed under two running proxies', () => {
   let stack: Stack;
@@ -47,7 +40,7 @@ describe('Redis killed under two running proxies', () => {
       await stack.redis!.restart(async () => {
         killedAt = Date.now();
         for (const baseUrl of [first, second]) {
-          const ready = await eventually(() => api(stack, '/readyz', { baseUrl }), (answer) => answer.status === 503, `readyz of ${baseUrl}`);
+          const ready = await eventually(() => api(stack, '/readyz', { baseUrl }), (answer) => answer.status === 503, `readyz of ${baseUrl}`, READYZ_POLL);
           assert.equal(ready.body.checks.store, 'failing');
           assert.equal(ready.body.checks['provider:acme'], 'ok');
           // Sign-in needs the shared store: refused at once, in words, with a time to come back.
@@ -64,7 +57,7 @@ describe('Redis killed under two running proxies', () => {
       }, { crash: true });
       const restartedAt = Date.now();
       for (const baseUrl of [first, second]) {
-        const ready = await eventually(() => api(stack, '/readyz', { baseUrl }), (answer) => answer.status === 200, `readyz of ${baseUrl} after the restart`);
+        const ready = await eventually(() => api(stack, '/readyz', { baseUrl }), (answer) => answer.status === 200, `readyz of ${baseUrl} after the restart`, READYZ_POLL);
         assert.deepEqual(ready.body.checks, { store: 'ok', 'provider:acme': 'ok' });
       }
       const downMs = restartedAt - killedAt;

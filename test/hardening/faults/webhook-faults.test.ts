@@ -12,28 +12,12 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { createProxy } from '../../../proxy/create-proxy.js';
 import { api, openStatusStream, signIn, statusOf, uniqueEmail, uploadDocuments, validSubmission, type Investor, type UploadedKeys } from '../../proxy/support/investor.js';
 import { CLIENT_ID, SALE_ID, startStack, WEBHOOK_SECRET, type Stack } from '../../proxy/support/proxy-stack.js';
+import { until } from '../../support/eventually.js';
+import { seededRandom } from '../../support/seeded-random.js';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy.js';
 
-/** Wait (bounded) until `done` holds. */
-async function eventually(done: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** A seeded PRNG (mulberry32), so the replay order is the same on every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** How long the webhooks' deliveries are awaited (retries included). */
+const DELIVERY_WAIT = { timeoutMs: 10_000 };
 
 const SEED = 7;
 const isWebhook = ({ method, path }: { method: string; path: string }): boolean => method === 'POST' && path === `/webhooks/${SALE_ID}`;
@@ -84,7 +68,7 @@ describe('webhooks duplicated, out of order, replayed, and during a restart', ()
 
   test('delayed, refused, redelivered and replayed in a shuffled order: every investor ends on the provider\'s state', async () => {
     const investors = [await submittedInvestor('storm-a'), await submittedInvestor('storm-b'), await submittedInvestor('storm-c'), await submittedInvestor('storm-d')];
-    await eventually(allDelivered, 'the submissions\' webhooks');
+    await until(allDelivered, 'the submissions\' webhooks', DELIVERY_WAIT);
     fault.requests.length = 0;
     // The next webhooks: some held back (later ones overtake them), some refused (retried later), some
     // applied by the proxy with the answer lost (the provider delivers them again).
@@ -106,12 +90,12 @@ describe('webhooks duplicated, out of order, replayed, and during a restart', ()
     assert.equal(fixed.status, 201, JSON.stringify(fixed.body));
     store.setAmlStatus(CLIENT_ID, a, 'cleared', 'kyc_system');
     store.qualify(CLIENT_ID, a, 'Admin');
-    await eventually(allDelivered, 'every webhook delivered despite the faults');
+    await until(allDelivered, 'every webhook delivered despite the faults', DELIVERY_WAIT);
     await settled();
 
     // Every webhook captured, delivered again in a shuffled order (a replay within the signature's window).
     const captured = fault.requests.filter((request) => isWebhook(request) && request.body !== undefined).map((request) => request.body as string);
-    const random = seeded(SEED);
+    const random = seededRandom(SEED);
     const replays = [...new Set(captured)].map((body) => ({ body, order: random() })).sort((x, y) => x.order - y.order);
     let duplicates = 0;
     for (const replay of replays) {
@@ -143,7 +127,7 @@ describe('webhooks duplicated, out of order, replayed, and during a restart', ()
 
   test('webhooks sent while the proxy restarts: retried by the provider, applied after the restart, and a stream opened then shows the final status', async () => {
     const investor = await submittedInvestor('restart');
-    await eventually(allDelivered, 'the submission\'s webhook');
+    await until(allDelivered, 'the submission\'s webhook', DELIVERY_WAIT);
     await settled();
     const old = stack.proxies[0];
     assert.ok(old !== undefined);
@@ -167,12 +151,12 @@ describe('webhooks duplicated, out of order, replayed, and during a restart', ()
     store.qualify(CLIENT_ID, userId, 'Admin');
     const during = () => deliveries().filter((delivery) => !queuedBefore.has(delivery.deliveryId));
     // Each of them failed at least once while nothing listened.
-    await eventually(() => during().length === 3 && during().every((delivery) => delivery.failedCount >= 1), 'the failed deliveries');
+    await until(() => during().length === 3 && during().every((delivery) => delivery.failedCount >= 1), 'the failed deliveries', DELIVERY_WAIT);
     const failedWhileDown = during().reduce((sum, delivery) => sum + delivery.failedCount, 0);
 
     await next.listen(Number(new URL(stack.proxyUrl).port));
     stack.proxies[0] = next;
-    await eventually(() => during().every((delivery) => delivery.state === 'delivered'), 'the deliveries after the restart');
+    await until(() => during().every((delivery) => delivery.state === 'delivered'), 'the deliveries after the restart', DELIVERY_WAIT);
     await settled();
 
     const approved = { state: 'approved', reasons: [], whitelist: 'unprocessed', submissionCount: 1 };

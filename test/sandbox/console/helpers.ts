@@ -14,6 +14,7 @@ import type { EventSink } from '../../../demo/sandbox/ports.js';
 import { startWebhookDispatcher, type WebhookDispatcher } from '../../../demo/sandbox/webhooks/index.js';
 import { call, MemoryFileStore } from '../api/helpers.js';
 import { SECRET_A, startReceiver, type Receiver } from '../webhooks/helpers.js';
+import { eventually as pollUntil } from '../../support/eventually.js';
 
 /** Client 7's API key and secret (the docs' test values). */
 export const KEY_7 = '28ad8ebb00c8469e1e32156849e94b3f';
@@ -79,13 +80,7 @@ export function within<T>(promise: Promise<T>, what: string, ms = 5000): Promise
 
 /** Poll `check` every 20 ms until it returns a value (not undefined), for at most `ms`. */
 export async function eventually<T>(check: () => T | undefined | Promise<T | undefined>, what: string, ms = 5000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  return pollUntil(check, (value): value is T => value !== undefined, what, { timeoutMs: ms });
 }
 
 /** Start a sandbox with the console on a fresh temp dir. */
