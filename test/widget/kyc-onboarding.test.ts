@@ -2,7 +2,7 @@ import { expect } from '@esm-bundle/chai';
 import { KycOnboarding, TAG_NAME } from '../../widget/index.js';
 import { createDraftStore } from '../../widget/draft/draft-store.js';
 import type { KycEventMap, KycEventName } from '../../widget/events.js';
-import { backendInfo, dropStreams, fakeFile, hostToken, mailedCode, openStreams, review, setProxyClock, signIn, testClient, uniqueEmail, until, uploadForSetup } from './services/backend.js';
+import { backendInfo, dropStreams, hostToken, mailedCode, openStreams, review, saveCompletedDraft, setProxyClock, signIn, testClient, uniqueEmail, until } from './services/backend.js';
 
 /** Every public event the element fired, in order. */
 function recordEvents(target: EventTarget) {
@@ -184,32 +184,7 @@ describe('<kyc-onboarding>', () => {
     const client = await testClient();
     const email = uniqueEmail('submit');
     const session = await signIn(client, email);
-    const documentIdFile = await uploadForSetup(client, session.token, 'documentIdFile', fakeFile('image/jpeg', 210 * 1024, 'passport.jpg'));
-    const selfieFile = await uploadForSetup(client, session.token, 'selfieFile', fakeFile('image/png', 210 * 1024, 'selfie.png'));
-    const draft = createDraftStore({ proxy: info.proxyUrl, sale: info.sale });
-    draft.save({
-      email,
-      userId: session.userId,
-      step: 'review',
-      answers: {
-        firstName: 'Ann',
-        lastName: 'Lee',
-        birthdate: '01/02/1990',
-        country: 'FRANCE',
-        nationality: 'FRENCH',
-        documentIdNumber: 'X1234567',
-        streetAddress: '1 rue de la Paix',
-        city: 'Paris',
-        state: 'IDF',
-        postalCode: '75002',
-        ethereumAddress: '0x52908400098527886E0F7030069857D2E4169EE7',
-        estimatedParticipationAmount: '1500',
-      },
-      files: {
-        documentIdFile: [{ key: documentIdFile, name: 'passport.jpg', size: 210 * 1024, type: 'image/jpeg' }],
-        selfieFile: [{ key: selfieFile, name: 'selfie.png', size: 210 * 1024, type: 'image/png' }],
-      },
-    });
+    await saveCompletedDraft(client, { proxy: info.proxyUrl, sale: info.sale }, session, 'review', { ethereumAddress: '0x52908400098527886E0F7030069857D2E4169EE7' });
     const events = recordEvents(document);
     const element = await mount({}, (kyc) => (kyc.token = session.token));
     await stepShown(element, 'review');
@@ -233,21 +208,11 @@ describe('<kyc-onboarding>', () => {
     const client = await testClient();
     const email = uniqueEmail('provider-down');
     const session = await signIn(client, email);
-    const documentIdFile = await uploadForSetup(client, session.token, 'documentIdFile', fakeFile('image/jpeg', 210 * 1024, 'passport.jpg'));
-    const selfieFile = await uploadForSetup(client, session.token, 'selfieFile', fakeFile('image/png', 210 * 1024, 'selfie.png'));
     const answers = {
       ...{ firstName: 'Ann', lastName: 'Lee', birthdate: '01/02/1990', country: 'FRANCE', nationality: 'FRENCH', documentIdNumber: 'X1' },
       ...{ streetAddress: 'a', city: 'b', state: 'c', postalCode: 'd', ethereumAddress: '0x52908400098527886E0F7030069857D2E4169EE7', estimatedParticipationAmount: '10' },
     };
-    createDraftStore({ proxy: info.proxyUrl, sale: info.sale }).save({
-      userId: session.userId,
-      step: 'review',
-      answers,
-      files: {
-        documentIdFile: [{ key: documentIdFile, name: 'passport.jpg', size: 1, type: 'image/jpeg' }],
-        selfieFile: [{ key: selfieFile, name: 'selfie.png', size: 1, type: 'image/png' }],
-      },
-    });
+    await saveCompletedDraft(client, { proxy: info.proxyUrl, sale: info.sale }, session, 'review', answers);
     // The proxy's answer when the provider cannot be reached (503 provider_unavailable), for the submission only.
     const realFetch = window.fetch;
     let refused = 0;

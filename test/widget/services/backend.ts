@@ -4,6 +4,7 @@
  */
 import { createProxyClient, type ProxyClient } from '../../../widget/api/proxy-client.js';
 import type { UploadTicket, WidgetSession } from '../../../widget/api/proxy-types.js';
+import { createDraftStore } from '../../../widget/draft/draft-store.js';
 
 /** Where the backend is. */
 export interface BackendInfo {
@@ -104,6 +105,45 @@ export async function uploadForSetup(client: ProxyClient, token: string, field: 
   const response = await fetch(ticket.url, { method: 'POST', body: form });
   if (!response.ok) throw new Error(`setup upload answered ${response.status}`);
   return ticket.key;
+}
+
+/**
+ * Upload the two documents for real, and leave in this tab a draft of `sale` with every answer (a valid
+ * French investor's, then `answers` over them) that opens on `step`: the journey starts there once the
+ * element has `session`'s token.
+ */
+export async function saveCompletedDraft(
+  client: ProxyClient,
+  where: { proxy: string; sale: string },
+  session: WidgetSession & { email: string },
+  step: string,
+  answers: Record<string, string> = {},
+): Promise<void> {
+  const documentIdFile = await uploadForSetup(client, session.token, 'documentIdFile', fakeFile('image/jpeg', 210 * 1024, 'passport.jpg'));
+  const selfieFile = await uploadForSetup(client, session.token, 'selfieFile', fakeFile('image/png', 210 * 1024, 'selfie.png'));
+  createDraftStore(where).save({
+    email: session.email,
+    userId: session.userId,
+    step,
+    answers: {
+      firstName: 'Ann',
+      lastName: 'Lee',
+      birthdate: '01/02/1990',
+      country: 'FRANCE',
+      nationality: 'FRENCH',
+      documentIdNumber: 'X1234567',
+      streetAddress: '1 rue de la Paix',
+      city: 'Paris',
+      state: 'IDF',
+      postalCode: '75002',
+      estimatedParticipationAmount: '1500',
+      ...answers,
+    },
+    files: {
+      documentIdFile: [{ key: documentIdFile, name: 'passport.jpg', size: 210 * 1024, type: 'image/jpeg' }],
+      selfieFile: [{ key: selfieFile, name: 'selfie.png', size: 210 * 1024, type: 'image/png' }],
+    },
+  });
 }
 
 /** A valid submission for the test sale, with the documents uploaded. */

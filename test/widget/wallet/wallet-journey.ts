@@ -6,9 +6,8 @@
  */
 import { createProxyClient, type ProxyClient } from '../../../widget/api/proxy-client.js';
 import type { WidgetSession } from '../../../widget/api/proxy-types.js';
-import { createDraftStore } from '../../../widget/draft/draft-store.js';
 import { KycOnboarding, TAG_NAME } from '../../../widget/index.js';
-import { backendInfo, fakeFile, signIn, until, uploadForSetup } from '../services/backend.js';
+import { backendInfo, saveCompletedDraft, signIn, until } from '../services/backend.js';
 
 /** Which test sale: `optional` (the default sale), `required` or `off`. */
 export type WalletSale = 'optional' | 'required' | 'off';
@@ -36,31 +35,7 @@ export async function investorAt(which: WalletSale, step: 'wallet' | 'review', a
   const sale = await walletSaleId(which);
   const client = createProxyClient({ proxy: info.proxyUrl, sale });
   const session = await signIn(client);
-  const documentIdFile = await uploadForSetup(client, session.token, 'documentIdFile', fakeFile('image/jpeg', 210 * 1024, 'passport.jpg'));
-  const selfieFile = await uploadForSetup(client, session.token, 'selfieFile', fakeFile('image/png', 210 * 1024, 'selfie.png'));
-  createDraftStore({ proxy: info.proxyUrl, sale }).save({
-    email: session.email,
-    userId: session.userId,
-    step,
-    answers: {
-      firstName: 'Ann',
-      lastName: 'Lee',
-      birthdate: '01/02/1990',
-      country: 'FRANCE',
-      nationality: 'FRENCH',
-      documentIdNumber: 'X1234567',
-      streetAddress: '1 rue de la Paix',
-      city: 'Paris',
-      state: 'IDF',
-      postalCode: '75002',
-      estimatedParticipationAmount: '1500',
-      ...answers,
-    },
-    files: {
-      documentIdFile: [{ key: documentIdFile, name: 'passport.jpg', size: 210 * 1024, type: 'image/jpeg' }],
-      selfieFile: [{ key: selfieFile, name: 'selfie.png', size: 210 * 1024, type: 'image/png' }],
-    },
-  });
+  await saveCompletedDraft(client, { proxy: info.proxyUrl, sale }, session, step, answers);
   return { proxy: info.proxyUrl, sale, client, session };
 }
 
