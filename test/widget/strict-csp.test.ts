@@ -1,27 +1,13 @@
 import { expect } from '@esm-bundle/chai';
 import { backendInfo, until } from './services/backend.js';
+import { strictCspFrame } from './support/strict-csp-frame.js';
 
-/**
- * The built script on a page whose Content-Security-Policy allows no inline script or style and no eval:
- * an iframe whose document carries the policy in a <meta> (a test page cannot set headers; the demo's
- * end-to-end suite checks the same with a real header). Any violation is recorded by the frame itself.
- */
+/** The built script on a page whose Content-Security-Policy allows no inline script or style and no eval (see strict-csp-frame.ts). */
 describe('dist/kyc-onboarding.js under a strict Content-Security-Policy', () => {
   it('draws its first step with no policy violation', async () => {
     const { proxyUrl, sale } = await backendInfo();
-    const policy = `default-src 'none'; script-src 'self'; style-src 'self'; connect-src ${proxyUrl}; img-src 'self' blob:`;
-    const frame = document.createElement('iframe');
-    frame.style.width = '375px';
-    frame.style.height = '600px';
-    // The recorder runs before the policy exists (it is the first thing in the document); the policy then
-    // governs everything after it, the widget included.
-    frame.srcdoc = `<!doctype html><html lang="en"><head>
-<script>window.violations = []; document.addEventListener('securitypolicyviolation', (e) => violations.push(e.violatedDirective + ' ' + e.blockedURI));</script>
-<meta http-equiv="Content-Security-Policy" content="${policy}">
-<script src="/dist/kyc-onboarding.js"></script>
-</head><body><kyc-onboarding proxy="${proxyUrl}" sale="${sale}"></kyc-onboarding>
-<script>document.title = 'inline script ran';</script>
-</body></html>`;
+    // The inline script after the element proves the policy is live: it must be refused, not run.
+    const frame = strictCspFrame(proxyUrl, { proxy: proxyUrl, sale }, { height: 600, bodyAfter: "\n<script>document.title = 'inline script ran';</script>\n" });
     document.body.append(frame);
     try {
       await until(() => frame.contentDocument?.querySelector('kyc-onboarding')?.shadowRoot?.querySelector('h2') != null, 10_000, 'the first step in the frame');

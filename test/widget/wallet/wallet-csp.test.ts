@@ -1,25 +1,18 @@
 // The script-tag build on a page under a strict Content-Security-Policy (no inline script or style, no
 // eval, scripts from the page's own origin only): it finds `wallet.js` next to itself, the policy lets it
 // load, and a whole proof goes through with no violation. The policy is carried by a <meta> in an
-// iframe's document (a test page cannot set headers), as in test/widget/strict-csp.test.ts.
+// iframe's document (a test page cannot set headers): test/widget/support/strict-csp-frame.ts.
 import { expect } from '@esm-bundle/chai';
 import type { KycOnboarding } from '../../../widget/kyc-onboarding.js';
 import { until } from '../services/backend.js';
+import { strictCspFrame } from '../support/strict-csp-frame.js';
 import { TEST_ADDRESSES, createTestWallet } from '../support/test-wallet.js';
 import { investorAt } from './wallet-journey.js';
 
 describe('dist/wallet.js under a strict Content-Security-Policy', () => {
   it('is loaded from next to dist/kyc-onboarding.js and proves the address with no policy violation', async () => {
     const investor = await investorAt('optional', 'wallet');
-    const policy = `default-src 'none'; script-src 'self'; style-src 'self'; connect-src ${investor.proxy}; img-src 'self' blob:`;
-    const frame = document.createElement('iframe');
-    frame.style.width = '375px';
-    frame.style.height = '800px';
-    frame.srcdoc = `<!doctype html><html lang="en"><head>
-<script>window.violations = []; document.addEventListener('securitypolicyviolation', (e) => violations.push(e.violatedDirective + ' ' + e.blockedURI));</script>
-<meta http-equiv="Content-Security-Policy" content="${policy}">
-<script src="/dist/kyc-onboarding.js"></script>
-</head><body><kyc-onboarding proxy="${investor.proxy}" sale="${investor.sale}" token="${investor.session.token}"></kyc-onboarding></body></html>`;
+    const frame = strictCspFrame(investor.proxy, { proxy: investor.proxy, sale: investor.sale, token: investor.session.token }, { height: 800 });
     const wallet = createTestWallet('Frame Wallet');
     let stopAnnouncing: (() => void) | undefined;
     document.body.append(frame);
