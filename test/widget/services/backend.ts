@@ -107,6 +107,13 @@ export async function uploadForSetup(client: ProxyClient, token: string, field: 
   return ticket.key;
 }
 
+/** The two required documents (`passport.jpg` and `selfie.png`, 210 KiB each) uploaded for real; their storage keys. */
+async function uploadBothDocuments(client: ProxyClient, token: string): Promise<{ documentIdFile: string; selfieFile: string }> {
+  const documentIdFile = await uploadForSetup(client, token, 'documentIdFile', fakeFile('image/jpeg', 210 * 1024, 'passport.jpg'));
+  const selfieFile = await uploadForSetup(client, token, 'selfieFile', fakeFile('image/png', 210 * 1024, 'selfie.png'));
+  return { documentIdFile, selfieFile };
+}
+
 /**
  * Upload the two documents for real, and leave in this tab a draft of `sale` with every answer (a valid
  * French investor's, then `answers` over them) that opens on `step`: the journey starts there once the
@@ -119,8 +126,7 @@ export async function saveCompletedDraft(
   step: string,
   answers: Record<string, string> = {},
 ): Promise<void> {
-  const documentIdFile = await uploadForSetup(client, session.token, 'documentIdFile', fakeFile('image/jpeg', 210 * 1024, 'passport.jpg'));
-  const selfieFile = await uploadForSetup(client, session.token, 'selfieFile', fakeFile('image/png', 210 * 1024, 'selfie.png'));
+  const { documentIdFile, selfieFile } = await uploadBothDocuments(client, session.token);
   createDraftStore(where).save({
     email: session.email,
     userId: session.userId,
@@ -148,8 +154,7 @@ export async function saveCompletedDraft(
 
 /** A valid submission for the test sale, with the documents uploaded. */
 export async function validSubmission(client: ProxyClient, token: string): Promise<Parameters<ProxyClient['submitKyc']>[1]> {
-  const documentIdFile = await uploadForSetup(client, token, 'documentIdFile', fakeFile('image/jpeg', 210 * 1024, 'passport.jpg'));
-  const selfieFile = await uploadForSetup(client, token, 'selfieFile', fakeFile('image/png', 210 * 1024, 'selfie.png'));
+  const { documentIdFile, selfieFile } = await uploadBothDocuments(client, token);
   return {
     firstName: 'Ann',
     lastName: 'Lee',
