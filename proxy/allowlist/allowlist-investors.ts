@@ -94,7 +94,7 @@ async function proofOf(proofs: WalletProofRecords, sale: string, userId: number,
   const wanted = address.toLowerCase();
   const submitted = await proofs.submittedProof(sale, userId);
   if (submitted !== undefined && submitted.address.toLowerCase() === wanted) return submitted;
-  return (await proofs.provenFor(sale, userId)).findLast((record) => record.address.toLowerCase() === wanted);
+  return proofs.provenProof(sale, userId, address);
 }
 
 async function candidateOf(options: GatherOptions, kyc: ProviderUserKyc): Promise<Candidate> {

@@ -172,14 +172,13 @@ export function addKycRoutes(router: Router, deps: ProxyDeps): void {
       throw new ApiError(400, 'invalid_submission', 'Some answers need attention before the submission can be sent.', { fields: problems });
     }
 
-    // Where the sale's wallet policy needs a proof, only an address this investor proved is taken.
+    // The investor's proof of the submitted address, read once: checked here where the sale's wallet
+    // policy needs one (only an address this investor proved is taken), kept with the submission below.
     const address = checked.value.ethereumAddress;
-    if (walletProofNeeded(sale.wallet) && address !== undefined) {
-      const proven = await walletProofs.provenFor(sale.id, session.userId);
-      if (!proven.some((proof) => proof.address.toLowerCase() === address.toLowerCase())) {
-        const message = 'Please prove with your wallet that you control this Ethereum address.';
-        throw new ApiError(400, 'wallet_proof_required', message, { fields: [{ field: 'ethereumAddress', rule: 'wallet_proof_required', message }] });
-      }
+    const proof = sale.wallet.proof === 'off' || address === undefined ? undefined : await walletProofs.provenProof(sale.id, session.userId, address);
+    if (walletProofNeeded(sale.wallet) && address !== undefined && proof === undefined) {
+      const message = 'Please prove with your wallet that you control this Ethereum address.';
+      throw new ApiError(400, 'wallet_proof_required', message, { fields: [{ field: 'ethereumAddress', rule: 'wallet_proof_required', message }] });
     }
 
     // Each file must have been uploaded by this investor: in this proxy's record of the keys it handed
@@ -237,7 +236,7 @@ export function addKycRoutes(router: Router, deps: ProxyDeps): void {
     }
     // Kept with the submission for the sale's auditors (none when the address was typed, unproven).
     if (sale.wallet.proof !== 'off' && address !== undefined) {
-      await walletProofs.recordSubmitted(sale.id, session.userId, address, new Date(deps.now()).toISOString());
+      await walletProofs.recordSubmitted(sale.id, session.userId, proof, new Date(deps.now()).toISOString());
     }
     await deps.statusHub.publish(sale.id, String(session.userId), status);
     ctx.status = 201;

@@ -37,12 +37,14 @@ export interface WalletProofRecords {
   saveProven(record: WalletProofRecord): Promise<void>;
   /** The investor's proven addresses, one record per address (its latest proof), oldest first. */
   provenFor(sale: string, userId: number): Promise<WalletProofRecord[]>;
+  /** The investor's latest proof of `address` (in any case), if they proved it. */
+  provenProof(sale: string, userId: number, address: string): Promise<WalletProofRecord | undefined>;
   /**
-   * Mark the investor's latest proof of `address` (any case) as the one that went with their submission.
-   * @returns the submitted record, or `undefined` when the address has no proof; then an earlier submission's
-   *   record is removed, since the latest submission went without a proof.
+   * Keep `proof` (from {@link provenProof}) as the one that went with the investor's submission.
+   * @returns the submitted record, or `undefined` when the submission went without a proof; then an
+   *   earlier submission's record is removed, since it no longer describes the latest submission.
    */
-  recordSubmitted(sale: string, userId: number, address: string, submittedAt: string): Promise<WalletProofRecord | undefined>;
+  recordSubmitted(sale: string, userId: number, proof: WalletProofRecord | undefined, submittedAt: string): Promise<WalletProofRecord | undefined>;
   /** The proof recorded with the investor's latest submission, if any. */
   submittedProof(sale: string, userId: number): Promise<WalletProofRecord | undefined>;
 }
@@ -97,14 +99,16 @@ export function walletProofRecords(store: SharedStore): WalletProofRecords {
       await store.pushRecent(provenKey(record.sale, record.userId), JSON.stringify(proven), { max: MAX_PROOFS_PER_INVESTOR, ttlMs: RECORD_TTL_MS });
     },
     provenFor,
-    async recordSubmitted(sale, userId, address, submittedAt) {
+    async provenProof(sale, userId, address) {
       const wanted = address.toLowerCase();
-      const proven = (await provenFor(sale, userId)).find((record) => record.address.toLowerCase() === wanted);
-      if (proven === undefined) {
+      return (await provenFor(sale, userId)).find((record) => record.address.toLowerCase() === wanted);
+    },
+    async recordSubmitted(sale, userId, proof, submittedAt) {
+      if (proof === undefined) {
         await store.delete(submittedKey(sale, userId));
         return undefined;
       }
-      const submitted: WalletProofRecord = { ...proven, submittedAt };
+      const submitted: WalletProofRecord = { ...proof, submittedAt };
       await store.set(submittedKey(sale, userId), JSON.stringify(submitted), { ttlMs: RECORD_TTL_MS });
       return submitted;
     },

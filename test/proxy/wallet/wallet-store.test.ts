@@ -68,11 +68,13 @@ for (const kind of ['memory', 'redis'] as const) {
       const records = walletProofRecords(await freshStore());
       await records.saveProven(record(A, '2030-01-01T00:00:00.000Z'));
       assert.equal(await records.submittedProof('acme', 7), undefined);
-      const submitted = await records.recordSubmitted('acme', 7, A.toUpperCase().replace('0X', '0x'), '2030-01-01T00:05:00.000Z');
+      const proof = await records.provenProof('acme', 7, A.toUpperCase().replace('0X', '0x'));
+      const submitted = await records.recordSubmitted('acme', 7, proof, '2030-01-01T00:05:00.000Z');
       assert.deepEqual(submitted, { ...record(A, '2030-01-01T00:00:00.000Z'), submittedAt: '2030-01-01T00:05:00.000Z' });
       assert.deepEqual(await records.submittedProof('acme', 7), submitted);
       // A later submission of an unproven address: the earlier proof no longer describes the submission.
-      assert.equal(await records.recordSubmitted('acme', 7, B, '2030-01-01T00:06:00.000Z'), undefined);
+      assert.equal(await records.provenProof('acme', 7, B), undefined);
+      assert.equal(await records.recordSubmitted('acme', 7, await records.provenProof('acme', 7, B), '2030-01-01T00:06:00.000Z'), undefined);
       assert.equal(await records.submittedProof('acme', 7), undefined);
       // A stored submittedAt is not taken from a proven record.
       await records.saveProven(record(B, '2030-01-01T00:07:00.000Z', { submittedAt: '1999-01-01T00:00:00.000Z' }));
