@@ -107,6 +107,9 @@ export async function uploadForSetup(client: ProxyClient, token: string, field: 
   return ticket.key;
 }
 
+/** The test investor's personal answers, as the draft and the submission hold them. */
+const ANN = { firstName: 'Ann', lastName: 'Lee', birthdate: '01/02/1990', country: 'FRANCE', nationality: 'FRENCH', documentIdNumber: 'X1234567' };
+
 /** The two required documents (`passport.jpg` and `selfie.png`, 210 KiB each) uploaded for real; their storage keys. */
 async function uploadBothDocuments(client: ProxyClient, token: string): Promise<{ documentIdFile: string; selfieFile: string }> {
   const documentIdFile = await uploadForSetup(client, token, 'documentIdFile', fakeFile('image/jpeg', 210 * 1024, 'passport.jpg'));
@@ -132,12 +135,7 @@ export async function saveCompletedDraft(
     userId: session.userId,
     step,
     answers: {
-      firstName: 'Ann',
-      lastName: 'Lee',
-      birthdate: '01/02/1990',
-      country: 'FRANCE',
-      nationality: 'FRENCH',
-      documentIdNumber: 'X1234567',
+      ...ANN,
       streetAddress: '1 rue de la Paix',
       city: 'Paris',
       state: 'IDF',
@@ -156,12 +154,7 @@ export async function saveCompletedDraft(
 export async function validSubmission(client: ProxyClient, token: string): Promise<Parameters<ProxyClient['submitKyc']>[1]> {
   const { documentIdFile, selfieFile } = await uploadBothDocuments(client, token);
   return {
-    firstName: 'Ann',
-    lastName: 'Lee',
-    birthdate: '01/02/1990',
-    country: 'FRANCE',
-    nationality: 'FRENCH',
-    documentIdNumber: 'X1234567',
+    ...ANN,
     documentIdFile,
     selfieFile,
     streetAddress: '1 Rue de Rivoli',
